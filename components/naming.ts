@@ -1,0 +1,8 @@
+/** Pulumi type tokens of this project's components; one place, so tests and the render agree. */
+export const COMPONENT_TYPES = {
+    namespace: "falco-homelab:index:FalcoNamespace",
+    release: "falco-homelab:index:FalcoRelease",
+} as const;
+
+/** Pod Security admission labels; Falco's privileged DaemonSet needs `privileged` enforcement. */
+export const POD_SECURITY_VERSION = "v1.33";

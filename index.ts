@@ -1,0 +1,18 @@
+import { loadStackConfig } from "./components/config";
+import { FalcoNamespace } from "./components/falcoNamespace";
+import { FalcoRelease } from "./components/falcoRelease";
+import { FALCO_CHART, falcoValues } from "./components/falcoValues";
+
+// Validate everything first: a bad value stops the run before any resource is declared.
+const config = loadStackConfig();
+
+const namespace = new FalcoNamespace("falco-namespace", { name: config.namespace });
+
+const release = new FalcoRelease(
+    "falco",
+    { namespace: namespace.name, releaseName: config.releaseName, values: falcoValues(config) },
+    { dependsOn: [namespace] },
+);
+
+export const namespaceName = namespace.name;
+export const chart = { name: FALCO_CHART.name, version: release.chartVersion, appVersion: release.appVersion };

@@ -1,0 +1,80 @@
+/**
+ * README sections generated from the same data as the code, between markers
+ *   <!-- generated:NAME:start --> ... <!-- generated:NAME:end -->
+ * `npm run docs` rewrites them; tests fail when the README is stale.
+ * Other modules add sections by adding an entry to GENERATED_SECTIONS.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { PROJECT_ROOT } from "./mockRuntime";
+
+export const README_PATH = path.join(PROJECT_ROOT, "README.md");
+
+function markers(name: string): [string, string] {
+    return [`<!-- generated:${name}:start -->`, `<!-- generated:${name}:end -->`];
+}
+
+/** The text between a section's markers, trimmed; undefined when the markers are missing. */
+export function readmeSection(readme: string, name: string): string | undefined {
+    const [start, end] = markers(name);
+    const from = readme.indexOf(start);
+    const to = readme.indexOf(end);
+    if (from < 0 || to < from) {
+        return undefined;
+    }
+    return readme.slice(from + start.length, to).trim();
+}
+
+export function replaceReadmeSection(readme: string, name: string, content: string): string {
+    const [start, end] = markers(name);
+    const from = readme.indexOf(start);
+    const to = readme.indexOf(end);
+    if (from < 0 || to < from) {
+        throw new Error(`README.md has no ${start} ... ${end} markers`);
+    }
+    return `${readme.slice(0, from + start.length)}\n${content}\n${readme.slice(to)}`;
+}
+
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function formatDefault(value: unknown): string {
+    if (typeof value === "string") {
+        return value === "" ? '`""`' : `\`${value}\``;
+    }
+    return `\`${JSON.stringify(value)}\``;
+}
+
+/** The configuration table, from Pulumi.yaml's declarations. */
+export function configTableMarkdown(project: { config: Record<string, { type: string; default: unknown; description: string }> }): string {
+    const rows = Object.entries(project.config).map(
+        ([key, d]) => `| \`${key}\` | ${d.type} | ${cell(formatDefault(d.default))} | ${cell(d.description)} |`,
+    );
+    return ["| Key | Type | Default | Description |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+function readProject(): any {
+    return YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+}
+
+/** Every generated section: name -> content builder. */
+export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> = {
+    "config-table": () => configTableMarkdown(readProject()),
+};
+
+export async function regenerateReadme(readme: string): Promise<string> {
+    let text = readme;
+    for (const [name, build] of Object.entries(GENERATED_SECTIONS)) {
+        text = replaceReadmeSection(text, name, await build());
+    }
+    return text;
+}
+
+if (require.main === module) {
+    regenerateReadme(fs.readFileSync(README_PATH, "utf8")).then((text) => {
+        fs.writeFileSync(README_PATH, text);
+        console.log(`README.md: regenerated ${Object.keys(GENERATED_SECTIONS).join(", ")}`);
+    });
+}

@@ -1,0 +1,163 @@
+/**
+ * Runs the real Pulumi program under Pulumi's mock runtime and records what it
+ * declares. Shared by the offline render and every test that evaluates the
+ * program, so both see exactly the same thing.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PROJECT_NAME = "falco";
+
+/** Pulumi's marker for a secret value in serialized properties. */
+const SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** URN of the parent resource, or null for a resource without one. */
+    parent: string | null;
+    inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+    /** Values of every secret seen, so that tests can search the render for leaks. */
+    secretValues: unknown[];
+}
+
+export class StackFileError extends Error {}
+
+/**
+ * Resolves configuration as the Pulumi CLI does: project defaults from
+ * Pulumi.yaml, then the stack file's values, key by key (a stack value replaces
+ * the default whole). Returns the engine's form: every value as a string.
+ */
+export function resolveConfig(stackFile: string, projectFile = path.join(PROJECT_ROOT, "Pulumi.yaml")): Record<string, string> {
+    const readYaml = (file: string): any => {
+        let text: string;
+        try {
+            text = fs.readFileSync(file, "utf8");
+        } catch (err) {
+            throw new StackFileError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`);
+        }
+        try {
+            return YAML.parse(text) ?? {};
+        } catch (err) {
+            throw new StackFileError(`${file}: is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+        }
+    };
+    const project = readYaml(projectFile);
+    const stack = readYaml(stackFile);
+    const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+    const merged: Record<string, unknown> = {};
+    for (const [key, declaration] of Object.entries<any>(project.config ?? {})) {
+        if (declaration && typeof declaration === "object" && "default" in declaration) {
+            merged[qualify(key)] = declaration.default;
+        } else if (declaration && typeof declaration === "object" && "value" in declaration) {
+            merged[qualify(key)] = declaration.value;
+        }
+    }
+    if (stack.config !== undefined && (typeof stack.config !== "object" || Array.isArray(stack.config))) {
+        throw new StackFileError(`${stackFile}: "config" must be a map of configuration keys`);
+    }
+    for (const [key, value] of Object.entries<unknown>(stack.config ?? {})) {
+        merged[qualify(key)] = value;
+    }
+    const asEngineText: Record<string, string> = {};
+    for (const [key, value] of Object.entries(merged)) {
+        asEngineText[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return asEngineText;
+}
+
+function isSecretEnvelope(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as any)[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE;
+}
+
+/** Replaces every secret envelope with the placeholder, remembering the values. */
+export function redactSecrets(value: unknown, seen: unknown[]): unknown {
+    if (isSecretEnvelope(value)) {
+        seen.push(value.value);
+        return SECRET_PLACEHOLDER;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => redactSecrets(v, seen));
+    }
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, seen)]));
+    }
+    return value;
+}
+
+function forgetProjectModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(PROJECT_ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}scripts${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+function outputValue(output: pulumi.Output<unknown>): Promise<unknown> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/**
+ * Evaluates index.ts with the given engine configuration and returns every
+ * registered resource, in registration order, and the stack outputs.
+ */
+export async function runProgram(
+    config: Record<string, string>,
+    stack = "homelab",
+    entry = path.join(PROJECT_ROOT, "index.ts"),
+    /** Receives each registration as it happens, also when the program later fails. */
+    resources: RecordedResource[] = [],
+): Promise<ProgramRun> {
+    const secretValues: unknown[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: `${args.name}-id`, state: args.inputs }),
+            call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
+        },
+        PROJECT_NAME,
+        stack,
+        true,
+    );
+    // The mock's newResource hook does not see parents; the monitor's request does.
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const inputs = pulumi.runtime.deserializeProperties(req.getObject(), true);
+        resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || null,
+            inputs: redactSecrets(inputs, secretValues) as Record<string, unknown>,
+        });
+        return registerResource(req, callback);
+    };
+    pulumi.runtime.setAllConfig(config);
+    forgetProjectModules();
+    const program = require(entry) as Record<string, unknown>;
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(program)) {
+        const output = pulumi.output(value as pulumi.Input<unknown>);
+        const resolved = await outputValue(output);
+        if (await pulumi.isSecret(output)) {
+            secretValues.push(resolved);
+            outputs[key] = SECRET_PLACEHOLDER;
+        } else {
+            outputs[key] = redactSecrets(resolved, secretValues);
+        }
+    }
+    // Let registrations that no output waits on finish.
+    for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { resources, outputs, secretValues };
+}

@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { UserInputError } from "../components/config/errors";
+import { parseStackConfig } from "../components/config/stackConfig";
+import { homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
+
+/** Parses and returns the problem list, failing the test when the configuration is accepted. */
+function problemsOf(raw: Record<string, string>): string[] {
+    try {
+        parseStackConfig(raw);
+    } catch (err) {
+        expect(UserInputError.isUserInputError(err), String(err)).to.equal(true);
+        return [...(err as UserInputError).problems];
+    }
+    expect.fail("configuration was accepted");
+}
+
+describe("stack configuration validation", () => {
+    it("accepts the homelab stack and types its values", () => {
+        const config = parseStackConfig(homelabEngineConfig());
+        expect(config.namespace).to.equal("falco");
+        expect(config.driver).to.deep.equal({ kind: "modern_ebpf", bufSizePreset: 4, cpusForEachBuffer: 2 });
+        expect(config.resources.redis.limits.memory).to.equal("2Gi");
+        expect(config.redis.maxmemory).to.equal("1000mb");
+        expect(config.webui.ttl).to.equal("30d");
+        expect(config.disabledRules).to.deep.equal(["Terminal shell in container", "Attach/Exec Pod"]);
+        expect(config.nodes).to.equal(5);
+    });
+
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["an unknown top-level key", { "falco:namspace": "x" }, /^falco:namspace: unknown configuration key; accepted keys: falco:namespace/],
+        ["an unknown nested key", { redis: { ...homelabObject("redis"), maxmemroy: "1mb" } }, /^falco:redis\.maxmemroy: unknown key; accepted keys: storageSize, maxmemory/],
+        ["a missing nested key", { webui: { ttl: "30d" } }, /^falco:webui\.replicas: missing/],
+        ["a namespace that is not a DNS label", { namespace: "Falco_NS" }, /^falco:namespace: "Falco_NS" is not a DNS label/],
+        ["a release name without falco", { releaseName: "security" }, /^falco:releaseName: "security" does not contain "falco"/],
+        ["an unknown driver kind", { driver: { ...homelabObject("driver"), kind: "modern-bpf" } }, /^falco:driver\.kind: "modern-bpf" is not accepted; accepted: modern_ebpf, ebpf, kmod/],
+        ["a buffer preset out of range", { driver: { ...homelabObject("driver"), bufSizePreset: 11 } }, /^falco:driver\.bufSizePreset: 11 is not accepted; accepted: an integer from 1 to 10/],
+        ["a fractional replica count", { webui: { ttl: "30d", replicas: 1.5 } }, /^falco:webui\.replicas: 1\.5 is not accepted; accepted: an integer from 1 to 10/],
+        [
+            "a quantity that is not one",
+            { resources: { ...homelabObject("resources"), falco: { requests: { cpu: "50 m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } } },
+            /^falco:resources\.falco\.requests\.cpu: "50 m" is not a positive Kubernetes quantity for CPU/,
+        ],
+        [
+            "requests above limits",
+            { resources: { ...homelabObject("resources"), sidekick: { requests: { cpu: "10m", memory: "128Mi" }, limits: { cpu: "100m", memory: "64Mi" } } } },
+            /^falco:resources\.sidekick\.requests\.memory: "128Mi" is above the limit "64Mi"/,
+        ],
+        ["a missing component", { resources: (({ webuiInit, ...rest }) => rest)(homelabObject("resources")) }, /^falco:resources\.webuiInit: missing/],
+        ["an unknown priority", { alertmanager: { ...homelabObject("alertmanager"), minimumPriority: "warn" } }, /^falco:alertmanager\.minimumPriority: "warn" is not accepted; accepted: emergency, alert/],
+        ["a URL with an API path", { alertmanager: { ...homelabObject("alertmanager"), url: "http://am.monitoring:9093/api/v1/alerts" } }, /^falco:alertmanager\.url: .* no path/],
+        ["a URL without a port", { loki: { ...homelabObject("loki"), url: "http://loki.monitoring" } }, /^falco:loki\.url: "http:\/\/loki\.monitoring" is not accepted/],
+        ["a URL that is not http", { loki: { ...homelabObject("loki"), url: "grpc://loki:3100" } }, /^falco:loki\.url:/],
+        ["a TTL with an unknown unit", { webui: { ttl: "30h", replicas: 2 } }, /^falco:webui\.ttl: "30h" is not accepted; accepted: a number followed by s, m, d or w/],
+        ["an unknown eviction policy", { redis: { ...homelabObject("redis"), maxmemoryPolicy: "lru" } }, /^falco:redis\.maxmemoryPolicy: "lru" is not accepted; accepted: noeviction, allkeys-lru/],
+        ["a redis size in Kubernetes units", { redis: { ...homelabObject("redis"), maxmemory: "1000Mi" } }, /^falco:redis\.maxmemory: "1000Mi" is not a redis memory size/],
+        ["a redis maxmemory without headroom", { redis: { ...homelabObject("redis"), maxmemory: "1600mb" } }, /^falco:redis\.maxmemory: "1600mb" plus 512Mi of headroom .* above the redis memory limit "2Gi"/],
+        [
+            "a memory limit above the cluster maximum",
+            { resources: { ...homelabObject("resources"), redis: { requests: { cpu: "50m", memory: "1536Mi" }, limits: { cpu: "200m", memory: "2049Mi" } } } },
+            /^falco:resources\.redis\.limits\.memory: "2049Mi" is above the cluster's maximum container memory limit "2Gi"/,
+        ],
+        ["a rules list that is not a list", { disabledRules: { name: "x" } }, /^falco:disabledRules: .* is not a list/],
+        ["an empty rule name", { disabledRules: ["Attach/Exec Pod", " "] }, /^falco:disabledRules\[1\]: empty rule name/],
+        ["a node count that is not an integer", { nodes: "five" }, /^falco:nodes: "five" is not a valid integer/],
+        ["an object key given malformed JSON", { driver: "{kind: modern_ebpf" }, /^falco:driver: "\{kind: modern_ebpf" is not a valid object/],
+    ];
+
+    for (const [what, overrides, expected] of cases) {
+        it(`refuses ${what}, naming the key, the value and what is accepted`, () => {
+            const problems = problemsOf(homelabWith(overrides));
+            expect(problems.some((p) => expected.test(p)), problems.join("\n")).to.equal(true);
+        });
+    }
+
+    it("accepts a memory limit exactly at the cluster maximum (inclusive)", () => {
+        const resources = homelabObject("resources");
+        resources.redis.limits.memory = "2048Mi";
+        expect(() => parseStackConfig(homelabWith({ resources }))).to.not.throw();
+    });
+
+    it("reports every problem at once, without a stack trace in the message", () => {
+        const err = (() => {
+            try {
+                parseStackConfig(homelabWith({ namespace: "BAD", webui: { ttl: "x", replicas: 0 } }));
+            } catch (e) {
+                return e as Error;
+            }
+            return undefined;
+        })();
+        expect(err).to.be.instanceOf(UserInputError);
+        expect((err as UserInputError).problems).to.have.length(3);
+        expect(err!.message).to.not.match(/\bat .*\.ts:\d+/);
+    });
+});
