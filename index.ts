@@ -2,17 +2,21 @@ import { loadStackConfig } from "./components/config";
 import { FalcoNamespace } from "./components/falcoNamespace";
 import { FalcoRelease } from "./components/falcoRelease";
 import { FALCO_CHART, falcoValues } from "./components/falcoValues";
+import { computeFootprint, footprintSizing, footprintSummary } from "./components/footprint";
 
 // Validate everything first: a bad value stops the run before any resource is declared.
 const config = loadStackConfig();
+const values = falcoValues(config);
 
 const namespace = new FalcoNamespace("falco-namespace", { name: config.namespace });
 
 const release = new FalcoRelease(
     "falco",
-    { namespace: namespace.name, releaseName: config.releaseName, values: falcoValues(config) },
+    { namespace: namespace.name, releaseName: config.releaseName, values },
     { dependsOn: [namespace] },
 );
 
 export const namespaceName = namespace.name;
 export const chart = { name: FALCO_CHART.name, version: release.chartVersion, appVersion: release.appVersion };
+/** Requests, limits and storage the stack puts on the cluster (the render's footprint.json has the detail). */
+export const footprint = footprintSummary(computeFootprint(values, footprintSizing(config)));

@@ -11,6 +11,9 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { UserInputError } from "../components/config/errors";
+import { parseStackConfig } from "../components/config/stackConfig";
+import { FALCO_CHART, FalcoChartValues } from "../components/falcoValues";
+import { computeFootprint, FootprintSizing, footprintSizing } from "../components/footprint";
 import { PROJECT_ROOT, ProgramRun, RecordedResource, resolveConfig, runProgram, StackFileError } from "./mockRuntime";
 
 export const HELM_CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
@@ -77,7 +80,7 @@ function manifestFileName(resource: RecordedResource): string {
 }
 
 /** Every file of the render, as relative path -> content. Pure, so tests can check it without a disk. */
-export function renderFiles(run: ProgramRun): Map<string, string> {
+export function renderFiles(run: ProgramRun, sizing?: FootprintSizing): Map<string, string> {
     const files = new Map<string, string>();
     files.set("resources.json", JSON.stringify(run.resources, null, 2) + "\n");
     files.set("outputs.json", JSON.stringify(run.outputs, null, 2) + "\n");
@@ -92,11 +95,17 @@ export function renderFiles(run: ProgramRun): Map<string, string> {
             files.set(path.posix.join("values", `${resource.name}.yaml`), YAML.stringify(resource.inputs.values ?? {}));
         }
     }
+    const falcoChart = run.resources.find((r) => r.type === HELM_CHART_TYPE && r.inputs.chart === FALCO_CHART.name);
+    if (sizing && falcoChart) {
+        // From the values the program actually handed to the chart, not from a second evaluation.
+        const footprint = computeFootprint(falcoChart.inputs.values as FalcoChartValues, sizing);
+        files.set("footprint.json", JSON.stringify(footprint, null, 2) + "\n");
+    }
     return files;
 }
 
 /** Folders and files the render owns in DIR; only these are replaced. */
-const RENDER_OWNED = ["resources.json", "outputs.json", "manifests", "values"];
+const RENDER_OWNED = ["resources.json", "outputs.json", "manifests", "values", "footprint.json"];
 
 export function writeRender(outDir: string, files: Map<string, string>): void {
     fs.mkdirSync(outDir, { recursive: true });
@@ -114,7 +123,7 @@ export async function render(options: RenderOptions): Promise<Map<string, string
     const config = resolveConfig(options.stackFile);
     const run = await runProgram(config, options.stack);
     // Everything is built in memory first, so a failure writes nothing.
-    const files = renderFiles(run);
+    const files = renderFiles(run, footprintSizing(parseStackConfig(config)));
     writeRender(options.outDir, files);
     return files;
 }

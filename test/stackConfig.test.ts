@@ -63,6 +63,7 @@ describe("stack configuration validation", () => {
         ["an empty rule name", { disabledRules: ["Attach/Exec Pod", " "] }, /^falco:disabledRules\[1\]: empty rule name/],
         ["a node count that is not an integer", { nodes: "five" }, /^falco:nodes: "five" is not a valid integer/],
         ["an object key given malformed JSON", { driver: "{kind: modern_ebpf" }, /^falco:driver: "\{kind: modern_ebpf" is not a valid object/],
+        ["a footprint warning percent out of range", { footprintMemoryWarnPercent: 0 }, /^falco:footprintMemoryWarnPercent: 0 is not accepted; accepted: an integer from 1 to 100/],
     ];
 
     for (const [what, overrides, expected] of cases) {

@@ -64,6 +64,8 @@ export interface StackConfig {
     maxContainerMemory: string;
     nodes: number;
     nodeAllocatable: CpuMemory;
+    /** Footprint warning threshold: percent of one node's allocatable memory that the stack's requests may take. */
+    footprintMemoryWarnPercent: number;
 }
 
 export type ConfigKey = keyof StackConfig;
@@ -83,6 +85,7 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     maxContainerMemory: "string",
     nodes: "integer",
     nodeAllocatable: "object",
+    footprintMemoryWarnPercent: "integer",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -229,6 +232,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     r.quantity(v.maxContainerMemory, p("maxContainerMemory"), "memory", '"2Gi"');
     const nodes = r.integer(v.nodes, p("nodes"), 1, 5000);
     const nodeAllocatable = readCpuMemory(r, v.nodeAllocatable ?? {}, p("nodeAllocatable")).text;
+    const footprintMemoryWarnPercent = r.integer(v.footprintMemoryWarnPercent, p("footprintMemoryWarnPercent"), 1, 100);
 
     const config: StackConfig = {
         namespace,
@@ -244,6 +248,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         maxContainerMemory: maxContainerMemoryText,
         nodes,
         nodeAllocatable,
+        footprintMemoryWarnPercent,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {

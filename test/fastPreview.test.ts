@@ -1,0 +1,49 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import YAML from "yaml";
+import { PROJECT_ROOT } from "../scripts/mockRuntime";
+
+/** The tsconfig Pulumi's nodejs runtime reads: Pulumi.yaml runtime.options.tsconfig, else tsconfig.json. */
+function pulumiTsconfigPath(): string {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+    return path.join(PROJECT_ROOT, project.runtime?.options?.tsconfig ?? "tsconfig.json");
+}
+
+/** Compiler options as tsc resolves them, `extends` followed. */
+function resolvedOptions(configPath: string): ts.CompilerOptions {
+    const read = ts.readConfigFile(configPath, ts.sys.readFile);
+    expect(read.error, configPath).to.equal(undefined);
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+    expect(parsed.errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n"))).to.deep.equal([]);
+    return parsed.options;
+}
+
+describe("fast preview: Pulumi runs the program transpile-only, the tests type-check", () => {
+    it("gives Pulumi's runtime a tsconfig whose own compilerOptions set noCheck (ts-node transpileOnly)", () => {
+        // The same function @pulumi/pulumi's cmd/run calls to decide transpileOnly; it does not follow `extends`.
+        const tsutils = require("@pulumi/pulumi/tsutils");
+        const options = tsutils.loadTypeScriptCompilerOptions(pulumiTsconfigPath());
+        expect(options.noCheck, `${pulumiTsconfigPath()} must set compilerOptions.noCheck`).to.equal(true);
+    });
+
+    it("compiles the program for Pulumi exactly as tsc does, apart from noCheck", () => {
+        const { noCheck, configFilePath: a, ...forPulumi } = resolvedOptions(pulumiTsconfigPath());
+        const { configFilePath: b, ...forTsc } = resolvedOptions(path.join(PROJECT_ROOT, "tsconfig.json"));
+        expect(noCheck).to.equal(true);
+        expect(forPulumi).to.deep.equal(forTsc);
+    });
+
+    it("keeps full type-checking in the test command: tsc --noEmit on a tsconfig without noCheck", () => {
+        const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).scripts;
+        const tsc = /(?:^|&&\s*)tsc\s+([^&]*)/.exec(scripts.test);
+        expect(tsc, `npm test: ${scripts.test}`).to.not.equal(null);
+        const args = tsc![1].trim().split(/\s+/);
+        expect(args).to.include("--noEmit");
+        expect(args).to.not.include("--noCheck");
+        const projectIndex = args.findIndex((a) => a === "-p" || a === "--project");
+        const checked = projectIndex >= 0 ? path.join(PROJECT_ROOT, args[projectIndex + 1]) : path.join(PROJECT_ROOT, "tsconfig.json");
+        expect(resolvedOptions(checked).noCheck, `${checked} must not set noCheck`).to.not.equal(true);
+    });
+});
