@@ -1,4 +1,5 @@
 import { loadStackConfig } from "./components/config";
+import { Credentials } from "./components/credentials";
 import { FalcoNamespace } from "./components/falcoNamespace";
 import { FalcoRelease } from "./components/falcoRelease";
 import { FALCO_CHART, falcoValues } from "./components/falcoValues";
@@ -10,13 +11,22 @@ const values = falcoValues(config);
 
 const namespace = new FalcoNamespace("falco-namespace", { name: config.namespace });
 
+const credentials = new Credentials(
+    "credentials",
+    { namespace: namespace.name, releaseName: config.releaseName, rotation: config.credentialsRotation },
+    { dependsOn: [namespace] },
+);
+
 const release = new FalcoRelease(
     "falco",
     { namespace: namespace.name, releaseName: config.releaseName, values },
-    { dependsOn: [namespace] },
+    // The chart's pods read the credential Secrets by name at start.
+    { dependsOn: [namespace, credentials] },
 );
 
 export const namespaceName = namespace.name;
 export const chart = { name: FALCO_CHART.name, version: release.chartVersion, appVersion: release.appVersion };
 /** Requests, limits and storage the stack puts on the cluster (the render's footprint.json has the detail). */
 export const footprint = footprintSummary(computeFootprint(values, footprintSizing(config)));
+/** Secret: `pulumi stack output webuiLogin --show-secrets`. */
+export const webuiLogin = credentials.webuiLogin;

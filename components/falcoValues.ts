@@ -1,4 +1,6 @@
 import type { CpuMemory, ResourceSpec, StackConfig } from "./config/stackConfig";
+import { credentialSecretNames } from "./credentials";
+import { ContainerSecurityContext, PodSecurityContext, restrictedContainer, restrictedPod, ROTATION_ANNOTATION } from "./podSecurity";
 
 /**
  * The chart this program installs. One place for its coordinates: the
@@ -42,8 +44,8 @@ export interface Toleration {
 export interface FalcoChartValues {
     driver: {
         kind: StackConfig["driver"]["kind"];
-        modernEbpf?: { bufSizePreset: number; cpusForEachBuffer: number };
-        ebpf?: { bufSizePreset: number };
+        modernEbpf?: { bufSizePreset: number; cpusForEachBuffer: number; leastPrivileged: boolean };
+        ebpf?: { bufSizePreset: number; leastPrivileged: boolean };
         kmod?: { bufSizePreset: number };
     };
     resources: ResourceSpec;
@@ -57,7 +59,17 @@ export interface FalcoChartValues {
         convertMemoryToMB: boolean;
     };
     falcosidekick: SidekickValues;
+    /** Only the driver loader's `auto` kind reads/updates ConfigMaps through this RBAC; the kind is always explicit here. */
+    rbac: { create: false };
 }
+
+/**
+ * Chart 0.12.1 wires redis' envFrom (our Secret, via webui.redis.existingSecret)
+ * only when webui.redis.password is non-empty. This switch turns that on; it is
+ * not a credential. It also lands in the chart's own `-ui` Secret, where the
+ * web UI's envFrom of webui.existingSecret, listed after it, overrides it.
+ */
+export const REDIS_PASSWORD_SWITCH = "from-existing-secret";
 
 export interface SidekickValues {
     enabled: boolean;
@@ -72,15 +84,27 @@ export interface SidekickValues {
         replicaCount: number;
         ttl: string;
         resources: ResourceSpec;
-        initContainer: { resources: ResourceSpec };
+        initContainer: { resources: ResourceSpec; securityContext: ContainerSecurityContext };
         redis: {
             storageEnabled: boolean;
             storageSize: string;
             storageClass: string;
             customConfig: string[];
             resources: ResourceSpec;
+            existingSecret: string;
+            password: typeof REDIS_PASSWORD_SWITCH;
+            podAnnotations: Record<string, string>;
+            podSecurityContext: PodSecurityContext;
+            securityContext: ContainerSecurityContext;
         };
+        /** Empty: the chart's own Secret then carries no login; ours (existingSecret) does. */
+        user: "";
+        disableauth: false;
+        existingSecret: string;
+        podAnnotations: Record<string, string>;
+        securityContext: ContainerSecurityContext;
     };
+    securityContext: ContainerSecurityContext;
 }
 
 function resources(spec: ResourceSpec): ResourceSpec {
@@ -90,10 +114,15 @@ function resources(spec: ResourceSpec): ResourceSpec {
 
 function driverValues(driver: StackConfig["driver"]): FalcoChartValues["driver"] {
     switch (driver.kind) {
+        // leastPrivileged: chart 8.0.1 then grants capabilities instead of `privileged` and itself
+        // annotates the pod `container.apparmor.security.beta.kubernetes.io/falco: unconfined`.
         case "modern_ebpf":
-            return { kind: "modern_ebpf", modernEbpf: { bufSizePreset: driver.bufSizePreset, cpusForEachBuffer: driver.cpusForEachBuffer } };
+            return {
+                kind: "modern_ebpf",
+                modernEbpf: { bufSizePreset: driver.bufSizePreset, cpusForEachBuffer: driver.cpusForEachBuffer, leastPrivileged: driver.leastPrivileged },
+            };
         case "ebpf":
-            return { kind: "ebpf", ebpf: { bufSizePreset: driver.bufSizePreset } };
+            return { kind: "ebpf", ebpf: { bufSizePreset: driver.bufSizePreset, leastPrivileged: driver.leastPrivileged } };
         case "kmod":
             return { kind: "kmod", kmod: { bufSizePreset: driver.bufSizePreset } };
     }
@@ -101,6 +130,8 @@ function driverValues(driver: StackConfig["driver"]): FalcoChartValues["driver"]
 
 /** Builds the chart values from validated configuration. Pure: same input, same output. */
 export function falcoValues(config: StackConfig): FalcoChartValues {
+    const secrets = credentialSecretNames(config.releaseName);
+    const rotation = { [ROTATION_ANNOTATION]: config.credentialsRotation };
     return {
         driver: driverValues(config.driver),
         resources: resources(config.resources.falco),
@@ -142,15 +173,30 @@ export function falcoValues(config: StackConfig): FalcoChartValues {
                 replicaCount: config.webui.replicas,
                 ttl: config.webui.ttl,
                 resources: resources(config.resources.webui),
-                initContainer: { resources: resources(config.resources.webuiInit) },
+                // The wait-redis init container only runs redis-cli ping.
+                initContainer: { resources: resources(config.resources.webuiInit), securityContext: restrictedContainer(true) },
                 redis: {
                     storageEnabled: true,
                     storageSize: config.redis.storageSize,
                     storageClass: config.redis.storageClass,
                     customConfig: [`maxmemory ${config.redis.maxmemory}`, `maxmemory-policy ${config.redis.maxmemoryPolicy}`],
                     resources: resources(config.resources.redis),
+                    existingSecret: secrets.redis,
+                    password: REDIS_PASSWORD_SWITCH,
+                    podAnnotations: rotation,
+                    podSecurityContext: restrictedPod(),
+                    // redis writes only its --dir, /data, which is the PVC; the root filesystem can stay read-only.
+                    securityContext: restrictedContainer(true),
                 },
+                user: "",
+                disableauth: false,
+                existingSecret: secrets.webui,
+                podAnnotations: rotation,
+                securityContext: restrictedContainer(true),
             },
+            // A static Go binary that only makes outbound HTTP calls: nothing to write.
+            securityContext: restrictedContainer(true),
         },
+        rbac: { create: false },
     };
 }

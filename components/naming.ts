@@ -2,6 +2,7 @@
 export const COMPONENT_TYPES = {
     namespace: "falco-homelab:index:FalcoNamespace",
     release: "falco-homelab:index:FalcoRelease",
+    credentials: "falco-homelab:index:Credentials",
 } as const;
 
 /** Pod Security admission labels; Falco's privileged DaemonSet needs `privileged` enforcement. */

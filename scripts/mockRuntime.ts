@@ -3,6 +3,7 @@
  * declares. Shared by the offline render and every test that evaluates the
  * program, so both see exactly the same thing.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -29,6 +30,21 @@ export interface ProgramRun {
     outputs: Record<string, unknown>;
     /** Values of every secret seen, so that tests can search the render for leaks. */
     secretValues: unknown[];
+    /** Every value the mock provider computed in place of a real one (generated passwords). */
+    providerGenerated: string[];
+}
+
+export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+
+/**
+ * Stands in for the random provider, which computes `result` only in a real
+ * deployment: deterministic per resource name and keepers (so a rotation shows
+ * as a new value), and distinctive, so that a search for it cannot match by chance.
+ */
+export function fakeRandomPassword(name: string, inputs: Record<string, unknown>): string {
+    const digest = createHash("sha256").update(JSON.stringify([name, inputs.keepers ?? null])).digest("hex");
+    const length = typeof inputs.length === "number" ? inputs.length : 16;
+    return `MOCKPW${digest}`.slice(0, Math.max(length, 16));
 }
 
 export class StackFileError extends Error {}
@@ -119,9 +135,18 @@ export async function runProgram(
     resources: RecordedResource[] = [],
 ): Promise<ProgramRun> {
     const secretValues: unknown[] = [];
+    const providerGenerated: string[] = [];
+    const mockState = (args: pulumi.runtime.MockResourceArgs): Record<string, unknown> => {
+        if (args.type === RANDOM_PASSWORD_TYPE) {
+            const result = fakeRandomPassword(args.name, args.inputs);
+            providerGenerated.push(result);
+            return { ...args.inputs, result };
+        }
+        return args.inputs;
+    };
     await pulumi.runtime.setMocks(
         {
-            newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: `${args.name}-id`, state: args.inputs }),
+            newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: `${args.name}-id`, state: mockState(args) }),
             call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
         },
         PROJECT_NAME,
@@ -159,5 +184,5 @@ export async function runProgram(
     for (let i = 0; i < 5; i++) {
         await new Promise((resolve) => setImmediate(resolve));
     }
-    return { resources, outputs, secretValues };
+    return { resources, outputs, secretValues, providerGenerated };
 }

@@ -9,7 +9,7 @@ describe("falco chart values", () => {
     const homelab = falcoValues(parseStackConfig(homelabEngineConfig()));
 
     it("carry the homelab's driver, sizes, retention and routing", () => {
-        expect(homelab.driver).to.deep.equal({ kind: "modern_ebpf", modernEbpf: { bufSizePreset: 4, cpusForEachBuffer: 2 } });
+        expect(homelab.driver).to.deep.equal({ kind: "modern_ebpf", modernEbpf: { bufSizePreset: 4, cpusForEachBuffer: 2, leastPrivileged: false } });
         expect(homelab.resources).to.deep.equal({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
         const sk = homelab.falcosidekick;
         expect(sk.enabled).to.equal(true);
@@ -48,7 +48,7 @@ describe("falco chart values", () => {
                 }),
             ),
         );
-        expect(values.driver).to.deep.equal({ kind: "ebpf", ebpf: { bufSizePreset: 6 } });
+        expect(values.driver).to.deep.equal({ kind: "ebpf", ebpf: { bufSizePreset: 6, leastPrivileged: false } });
         expect(values.falcosidekick.config.alertmanager).to.deep.include({ hostport: "https://am.example.internal:9443", minimumpriority: "critical" });
         expect(values.falcosidekick.replicaCount).to.equal(1);
         expect(values.falcosidekick.webui.replicaCount).to.equal(1);

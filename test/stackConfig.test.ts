@@ -18,7 +18,7 @@ describe("stack configuration validation", () => {
     it("accepts the homelab stack and types its values", () => {
         const config = parseStackConfig(homelabEngineConfig());
         expect(config.namespace).to.equal("falco");
-        expect(config.driver).to.deep.equal({ kind: "modern_ebpf", bufSizePreset: 4, cpusForEachBuffer: 2 });
+        expect(config.driver).to.deep.equal({ kind: "modern_ebpf", bufSizePreset: 4, cpusForEachBuffer: 2, leastPrivileged: false });
         expect(config.resources.redis.limits.memory).to.equal("2Gi");
         expect(config.redis.maxmemory).to.equal("1000mb");
         expect(config.webui.ttl).to.equal("30d");

@@ -13,6 +13,8 @@ export const CONFIG_NAMESPACE = "falco";
 
 export const DRIVER_KINDS = ["modern_ebpf", "ebpf", "kmod"] as const;
 export type DriverKind = (typeof DRIVER_KINDS)[number];
+/** Drivers chart 8.0.1 can run with capabilities instead of `privileged` (driver.<kind>.leastPrivileged). */
+export const LEAST_PRIVILEGED_DRIVER_KINDS = ["modern_ebpf", "ebpf"] as const satisfies readonly DriverKind[];
 
 /** Falco's priorities, highest first, in the spelling falcosidekick's `minimumpriority` accepts. */
 export const FALCO_PRIORITIES = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"] as const;
@@ -53,7 +55,13 @@ export interface OutputTarget {
 export interface StackConfig {
     namespace: string;
     releaseName: string;
-    driver: { kind: DriverKind; bufSizePreset: number; cpusForEachBuffer: number };
+    driver: {
+        kind: DriverKind;
+        bufSizePreset: number;
+        cpusForEachBuffer: number;
+        /** Capabilities instead of a privileged container; only the eBPF drivers support it. */
+        leastPrivileged: boolean;
+    };
     resources: Record<ComponentName, ResourceSpec>;
     redis: { storageSize: string; storageClass: string; maxmemory: string; maxmemoryPolicy: MaxmemoryPolicy };
     webui: { ttl: string; replicas: number };
@@ -66,6 +74,8 @@ export interface StackConfig {
     nodeAllocatable: CpuMemory;
     /** Footprint warning threshold: percent of one node's allocatable memory that the stack's requests may take. */
     footprintMemoryWarnPercent: number;
+    /** Any change regenerates every credential the stack generates (RandomPassword keepers). */
+    credentialsRotation: string;
 }
 
 export type ConfigKey = keyof StackConfig;
@@ -86,6 +96,7 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     nodes: "integer",
     nodeAllocatable: "object",
     footprintMemoryWarnPercent: "integer",
+    credentialsRotation: "string",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -192,13 +203,19 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         problems.add(`${p("releaseName")}: ${show(v.releaseName)} is too long; accepted: at most 40 characters, so that derived names such as <release>-falcosidekick-ui-redis stay within 63`);
     }
 
-    const driverObj = r.object(v.driver ?? {}, p("driver"), ["kind", "bufSizePreset", "cpusForEachBuffer"]);
+    const driverObj = r.object(v.driver ?? {}, p("driver"), ["kind", "bufSizePreset", "cpusForEachBuffer"], ["leastPrivileged"]);
     const driver = {
         kind: r.oneOf(driverObj.kind, `${p("driver")}.kind`, DRIVER_KINDS),
         // Falco accepts presets 1..10 (8 MiB default is preset 4); see falco.yaml engine docs.
         bufSizePreset: r.integer(driverObj.bufSizePreset, `${p("driver")}.bufSizePreset`, 1, 10),
         cpusForEachBuffer: r.integer(driverObj.cpusForEachBuffer, `${p("driver")}.cpusForEachBuffer`, 0, 1024),
+        leastPrivileged: driverObj.leastPrivileged === undefined ? false : r.boolean(driverObj.leastPrivileged, `${p("driver")}.leastPrivileged`),
     };
+    if (driver.leastPrivileged && !(LEAST_PRIVILEGED_DRIVER_KINDS as readonly string[]).includes(driver.kind)) {
+        problems.add(
+            `${p("driver")}.leastPrivileged: true is not accepted with kind ${show(driver.kind)}; accepted: leastPrivileged true only with kind ${LEAST_PRIVILEGED_DRIVER_KINDS.join(" or ")} (chart 8.0.1 always runs the ${driver.kind} driver privileged), or leastPrivileged false`,
+        );
+    }
 
     const resources = readResources(r, v.resources ?? {}, p("resources"));
 
@@ -234,6 +251,11 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     const nodeAllocatable = readCpuMemory(r, v.nodeAllocatable ?? {}, p("nodeAllocatable")).text;
     const footprintMemoryWarnPercent = r.integer(v.footprintMemoryWarnPercent, p("footprintMemoryWarnPercent"), 1, 100);
 
+    const credentialsRotation = r.string(v.credentialsRotation, p("credentialsRotation"));
+    if (typeof v.credentialsRotation === "string" && v.credentialsRotation.trim() === "") {
+        problems.add(`${p("credentialsRotation")}: "" is not accepted; accepted: any non-empty text, e.g. a date; change it to regenerate the credentials`);
+    }
+
     const config: StackConfig = {
         namespace,
         releaseName,
@@ -249,6 +271,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         nodes,
         nodeAllocatable,
         footprintMemoryWarnPercent,
+        credentialsRotation,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {
