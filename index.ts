@@ -4,6 +4,8 @@ import { FalcoNamespace } from "./components/falcoNamespace";
 import { FalcoRelease } from "./components/falcoRelease";
 import { FALCO_CHART, falcoValues } from "./components/falcoValues";
 import { computeFootprint, footprintSizing, footprintSummary } from "./components/footprint";
+import { falcoNetworkPolicies } from "./components/network/falcoFlows";
+import { FalcoNetworkPolicies } from "./components/networkPolicies";
 
 // Validate everything first: a bad value stops the run before any resource is declared.
 const config = loadStackConfig();
@@ -17,11 +19,18 @@ const credentials = new Credentials(
     { dependsOn: [namespace] },
 );
 
+// Isolation first: the chart's pods start in a namespace that already denies what they do not need.
+const networkPolicies = new FalcoNetworkPolicies(
+    "falco-network",
+    { namespace: namespace.name, policies: falcoNetworkPolicies(config) },
+    { dependsOn: [namespace] },
+);
+
 const release = new FalcoRelease(
     "falco",
     { namespace: namespace.name, releaseName: config.releaseName, values },
-    // The chart's pods read the credential Secrets by name at start.
-    { dependsOn: [namespace, credentials] },
+    // The chart's pods read the credential Secrets by name at start, in a namespace already isolated.
+    { dependsOn: [namespace, credentials, networkPolicies] },
 );
 
 export const namespaceName = namespace.name;
@@ -30,3 +39,4 @@ export const chart = { name: FALCO_CHART.name, version: release.chartVersion, ap
 export const footprint = footprintSummary(computeFootprint(values, footprintSizing(config)));
 /** Secret: `pulumi stack output webuiLogin --show-secrets`. */
 export const webuiLogin = credentials.webuiLogin;
+export const networkPolicyNames = networkPolicies.names;

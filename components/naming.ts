@@ -3,6 +3,7 @@ export const COMPONENT_TYPES = {
     namespace: "falco-homelab:index:FalcoNamespace",
     release: "falco-homelab:index:FalcoRelease",
     credentials: "falco-homelab:index:Credentials",
+    networkPolicies: "falco-homelab:index:FalcoNetworkPolicies",
 } as const;
 
 /** Pod Security admission labels; Falco's privileged DaemonSet needs `privileged` enforcement. */

@@ -7,7 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { PROJECT_ROOT } from "./mockRuntime";
+import { parseStackConfig } from "../components/config/stackConfig";
+import { allowedFlowsMarkdown } from "../components/network/falcoFlows";
+import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 
 export const README_PATH = path.join(PROJECT_ROOT, "README.md");
 
@@ -62,6 +64,7 @@ function readProject(): any {
 /** Every generated section: name -> content builder. */
 export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> = {
     "config-table": () => configTableMarkdown(readProject()),
+    "network-flows": () => allowedFlowsMarkdown(parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml")))),
 };
 
 export async function regenerateReadme(readme: string): Promise<string> {

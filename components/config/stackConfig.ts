@@ -2,6 +2,7 @@ import { ProblemList, show } from "./errors";
 import { FieldReader } from "./fieldReader";
 import { compareQuantities, Quantity } from "./quantity";
 import { checkSizing } from "./sizing";
+import { NetworkConfig, readNetworkConfig } from "./network";
 
 /**
  * The typed stack configuration. Every key is declared, with its type, default
@@ -76,6 +77,7 @@ export interface StackConfig {
     footprintMemoryWarnPercent: number;
     /** Any change regenerates every credential the stack generates (RandomPassword keepers). */
     credentialsRotation: string;
+    network: NetworkConfig;
 }
 
 export type ConfigKey = keyof StackConfig;
@@ -97,6 +99,7 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     nodeAllocatable: "object",
     footprintMemoryWarnPercent: "integer",
     credentialsRotation: "string",
+    network: "object",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -255,6 +258,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     if (typeof v.credentialsRotation === "string" && v.credentialsRotation.trim() === "") {
         problems.add(`${p("credentialsRotation")}: "" is not accepted; accepted: any non-empty text, e.g. a date; change it to regenerate the credentials`);
     }
+    const network = readNetworkConfig(r, v.network ?? {}, p("network"), { alertmanager: alertmanager.url, loki: loki.url });
 
     const config: StackConfig = {
         namespace,
@@ -272,6 +276,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         nodeAllocatable,
         footprintMemoryWarnPercent,
         credentialsRotation,
+        network,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {
