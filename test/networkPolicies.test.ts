@@ -49,6 +49,7 @@ const POD = {
     webui: {
         kind: "pod",
         namespace: "falco",
+        ip: "10.42.2.5",
         labels: { ...sidekickLabels, "app.kubernetes.io/component": "ui" },
         ports: [{ name: "http", containerPort: 2802, protocol: "TCP" }],
     },
@@ -110,6 +111,7 @@ const FLOW_MATRIX: Row[] = [
     ["redis", "coredns", 53, "UDP", "deny", "redis resolves nothing"],
     ["falco", "githubPages", 80, "TCP", "deny", "HTTPS only"],
     ["falco", "lanHost", 443, "TCP", "deny", "private ranges are not the internet"],
+    ["falco", "webui", 443, "TCP", "deny", "the internet rule does not reach pods by their IP"],
     ["falco", "kubernetesService", 443, "TCP", "deny", "the API server's Service address"],
     ["falco", "apiServerNode", 6443, "TCP", "deny", "no pod of the stack calls the API"],
     ["sidekick", "apiServerNode", 6443, "TCP", "deny", "no pod of the stack calls the API"],
@@ -166,6 +168,34 @@ describe("network isolation of the falco namespace", () => {
         }
         const defaultDeny = policies.find((p) => p.metadata.name === "falco-netpol-default-deny")!;
         expect(defaultDeny.spec).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    });
+
+    it("exports the policy names as a stack output", async () => {
+        const { outputs } = await runProgram(homelabEngineConfig());
+        expect([...(outputs.networkPolicyNames as string[])].sort()).to.deep.equal(policies.map((p) => p.metadata.name).sort());
+    });
+
+    it("has no open-ended allow rule: every rule names its peers and its ports, and no selector is empty", () => {
+        for (const policy of policies.filter((p) => !p.metadata.name.endsWith("default-deny"))) {
+            expect(Object.keys(policy.spec.podSelector.matchLabels ?? {}), policy.metadata.name).to.not.be.empty;
+            for (const [direction, rules] of [["ingress", policy.spec.ingress ?? []], ["egress", policy.spec.egress ?? []]] as const) {
+                rules.forEach((rule, i) => {
+                    const where = `${policy.metadata.name} ${direction}[${i}]`;
+                    const peers = "from" in rule ? rule.from : (rule as { to?: unknown[] }).to;
+                    expect(peers, where).to.be.an("array").that.is.not.empty;
+                    expect(rule.ports, where).to.be.an("array").that.is.not.empty;
+                    for (const port of rule.ports!) {
+                        expect(port.port, where).to.be.a("number");
+                        expect(port.endPort, where).to.equal(undefined);
+                    }
+                    for (const peer of peers as Array<Record<string, any>>) {
+                        for (const selector of [peer.podSelector, peer.namespaceSelector].filter(Boolean)) {
+                            expect(Object.keys(selector.matchLabels ?? {}), where).to.not.be.empty;
+                        }
+                    }
+                });
+            }
+        }
     });
 
     describe("flow matrix", () => {
@@ -333,6 +363,14 @@ describe("network isolation of the falco namespace", () => {
                 'falco:network.dns.namespace: "Kube_System" is not a DNS label',
             );
             expect(problemsOf({ ...base(), grafana: {} })).to.contain("falco:network.grafana: unknown key");
+        });
+
+        it("accepts IPv6 API server ranges, keeping them out of the IPv4 internet rule's exceptions", () => {
+            const config = parseStackConfig(homelabWith({ network: { ...base(), apiServerCidrs: ["fd00:10::/64", "192.168.1.10/32"] } }));
+            const falco = falcoNetworkPolicies(config).find((p) => p.metadata.name === "falco-netpol-falco")!;
+            const https = falco.spec.egress!.find((rule) => rule.ports![0].port === 443)!;
+            expect(https.to).to.deep.equal([{ ipBlock: { cidr: "0.0.0.0/0", except: ["192.168.1.10/32"] } }]);
+            expect(() => new NetworkPolicyModel(falco).validate()).to.not.throw();
         });
 
         it("refuses an Alertmanager or Loki namespace that contradicts the service URL", () => {

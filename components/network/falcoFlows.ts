@@ -49,7 +49,11 @@ export const API_SERVER_PORT = 6443;
  */
 export const API_SERVER_CLIENTS: readonly FalcoComponent[] = [];
 
-/** falcoctl runs as the Falco pod's init container and follow sidecar: that pod alone fetches rules over HTTPS. */
+/**
+ * falcoctl runs as the Falco pod's init container and follow sidecar (chart
+ * 8.0.1 pod-template.tpl), and so does the driver loader: that pod alone
+ * downloads over HTTPS.
+ */
 export const FALCOCTL_POD: FalcoComponent = "falco";
 
 export function urlPort(url: string): number {
@@ -100,11 +104,13 @@ export function allowedFlows(config: StackConfig, apiServerClients: readonly Fal
     for (const c of ["falco", "sidekick", "webui"] as const) {
         flows.push({ from: component(c), to: pods("cluster DNS", net.dns), ports: DNS_PORTS, purpose: "name resolution" });
     }
+    // modern_ebpf is built into Falco; for ebpf and kmod the driver-loader init container (same pod) fetches a prebuilt driver.
+    const driverDownload = config.driver.kind === "modern_ebpf" ? "" : `; the ${config.driver.kind} driver loader fetches a prebuilt driver`;
     flows.push({
         from: component(FALCOCTL_POD),
         to: internetPeer(net.apiServerCidrs),
         ports: tcp(HTTPS_PORT),
-        purpose: "falcoctl (init container and follow sidecar) downloads rules artifacts",
+        purpose: `falcoctl (init container and follow sidecar) downloads rules artifacts${driverDownload}`,
     });
     for (const c of apiServerClients) {
         for (const cidr of net.apiServerCidrs) {
