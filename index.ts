@@ -6,10 +6,13 @@ import { FALCO_CHART, falcoValues } from "./components/falcoValues";
 import { computeFootprint, footprintSizing, footprintSummary } from "./components/footprint";
 import { falcoNetworkPolicies } from "./components/network/falcoFlows";
 import { FalcoNetworkPolicies } from "./components/networkPolicies";
+import { loadFalcoRules } from "./components/rules";
 
 // Validate everything first: a bad value stops the run before any resource is declared.
 const config = loadStackConfig();
-const values = falcoValues(config);
+// Rules files that would stop Falco from starting stop the run here, before anything is declared.
+const rules = loadFalcoRules(config);
+const values = falcoValues(config, rules);
 
 const namespace = new FalcoNamespace("falco-namespace", { name: config.namespace });
 

@@ -1,6 +1,9 @@
 import type { CpuMemory, ResourceSpec, StackConfig } from "./config/stackConfig";
 import { credentialSecretNames } from "./credentials";
 import { ContainerSecurityContext, PodSecurityContext, restrictedContainer, restrictedPod, ROTATION_ANNOTATION } from "./podSecurity";
+import type { FalcoRules } from "./rules";
+import { CONTAINER_PLUGIN_REF } from "./rules/rulesSources";
+import type { RuleSelector } from "./rules/tuning";
 
 /**
  * The chart this program installs. One place for its coordinates: the
@@ -61,6 +64,17 @@ export interface FalcoChartValues {
     falcosidekick: SidekickValues;
     /** Only the driver loader's `auto` kind reads/updates ConfigMaps through this RBAC; the kind is always explicit here. */
     rbac: { create: false };
+    /** Custom rules files (name -> YAML); the chart mounts them at /etc/falco/rules.d. */
+    customRules?: Record<string, string>;
+    /** The container plugin chart 8.0.1 loads; written out so every artifact Falco runs is visible. */
+    collectors?: { containerEngine: { pluginRef: string } };
+    /** Which rules and plugins falcoctl installs, and whether it follows a floating tag. */
+    falcoctl?: {
+        artifact: { follow: { enabled: boolean } };
+        config: { artifact: { install: { refs: string[] }; follow: { refs: string[] } } };
+    };
+    /** Passed through to falco.yaml: `rules` selectors (documented in the chart's values as a comment). */
+    falco?: { rules?: RuleSelector[] };
 }
 
 /**
@@ -128,11 +142,28 @@ function driverValues(driver: StackConfig["driver"]): FalcoChartValues["driver"]
     }
 }
 
-/** Builds the chart values from validated configuration. Pure: same input, same output. */
-export function falcoValues(config: StackConfig): FalcoChartValues {
+/** The values that deliver the checked rules: files, rules sources and falco.yaml selectors. */
+export function rulesValues(rules: FalcoRules): Pick<FalcoChartValues, "customRules" | "collectors" | "falcoctl" | "falco"> {
+    return {
+        customRules: rules.files,
+        collectors: { containerEngine: { pluginRef: CONTAINER_PLUGIN_REF } },
+        falcoctl: {
+            // A pinned tag never changes: the follow sidecar would only poll.
+            artifact: { follow: { enabled: rules.sources.followed } },
+            config: { artifact: { install: { refs: rules.sources.installRefs }, follow: { refs: rules.sources.followRefs } } },
+        },
+        ...(rules.selectors.length > 0 ? { falco: { rules: rules.selectors } } : {}),
+    };
+}
+
+/**
+ * Builds the chart values from validated configuration and, when given, the
+ * checked rules (index.ts always passes them). Pure: same input, same output.
+ */
+export function falcoValues(config: StackConfig, rules?: FalcoRules): FalcoChartValues {
     const secrets = credentialSecretNames(config.releaseName);
     const rotation = { [ROTATION_ANNOTATION]: config.credentialsRotation };
-    return {
+    const values: FalcoChartValues = {
         driver: driverValues(config.driver),
         resources: resources(config.resources.falco),
         // Falco must watch every node, control-plane nodes included.
@@ -199,4 +230,28 @@ export function falcoValues(config: StackConfig): FalcoChartValues {
         },
         rbac: { create: false },
     };
+    return rules ? mergeValues(values, rulesValues(rules)) : values;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Merges value trees built by different parts of the program (as Helm merges
+ * values files). Two parts setting the same leaf is a programming error.
+ */
+export function mergeValues<T extends object>(base: T, extra: object, at = ""): T {
+    const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(extra)) {
+        const here = at ? `${at}.${key}` : key;
+        if (isPlainObject(merged[key]) && isPlainObject(value)) {
+            merged[key] = mergeValues(merged[key] as object, value, here);
+        } else if (key in merged && merged[key] !== undefined) {
+            throw new Error(`internal error: chart value ${here} is set twice`);
+        } else {
+            merged[key] = value;
+        }
+    }
+    return merged as T;
 }

@@ -72,7 +72,7 @@ interface ChartDefaultsView {
  */
 export function footprintPods(values: FalcoChartValues, nodes: number): FootprintPod[] {
     const chart = values as FalcoChartValues & ChartDefaultsView;
-    const artifact = chart.falcoctl?.artifact ?? {};
+    const artifact: NonNullable<NonNullable<ChartDefaultsView["falcoctl"]>["artifact"]> = chart.falcoctl?.artifact ?? {};
     const falcoContainers: FootprintContainer[] = [{ name: "falco", init: false, ...values.resources }];
     if (artifact.follow?.enabled ?? true) {
         falcoContainers.push({ name: "falcoctl-artifact-follow", init: false, ...artifact.follow?.resources });

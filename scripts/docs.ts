@@ -9,6 +9,8 @@ import * as path from "path";
 import YAML from "yaml";
 import { parseStackConfig } from "../components/config/stackConfig";
 import { allowedFlowsMarkdown } from "../components/network/falcoFlows";
+import { falcoRules, readRulesFolder, RULES_MOUNT_PATH, TUNING_FILE } from "../components/rules";
+import { loadedUpstreamNames } from "../components/rules/rulesSources";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 
 export const README_PATH = path.join(PROJECT_ROOT, "README.md");
@@ -61,10 +63,35 @@ function readProject(): any {
     return YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
 }
 
+/** What the homelab stack does with each rule in falco:disabledRules, from the program's own plan. */
+export function rulesTuningMarkdown(): string {
+    const config = parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml")));
+    const { tuning, sources } = falcoRules(config, readRulesFolder());
+    const defaults = loadedUpstreamNames(sources);
+    const rows = [
+        ...tuning.overridden.map(
+            (rule) =>
+                `| ${cell(rule)} | ${defaults.rules.has(rule) ? `falco_rules ${sources.validatedAgainst.join(", ")} (default ruleset): loaded` : "custom rules (\`rules/\`): loaded"} | override \`enabled: false\` with \`override: { enabled: replace }\` in the generated \`${RULES_MOUNT_PATH}/${TUNING_FILE}\` | disabled |`,
+        ),
+        ...tuning.selected.map(
+            ({ rule, ruleset, version, plugin }) =>
+                `| ${cell(rule)} | ${ruleset} ${version} (needs the ${plugin} plugin): **not loaded** by this deployment | falco.yaml \`rules: [{ disable: { rule: ... } }]\` selector; an override would stop Falco ("no rule by that name already exists") | nothing to disable now; disabled as soon as the ruleset is loaded |`,
+        ),
+    ];
+    return [
+        `Stack \`homelab\`, rules version \`${sources.rulesRef}\`:`,
+        "",
+        "| Rule | Where it lives | How the program disables it | Effect |",
+        "|---|---|---|---|",
+        ...rows,
+    ].join("\n");
+}
+
 /** Every generated section: name -> content builder. */
 export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> = {
     "config-table": () => configTableMarkdown(readProject()),
     "network-flows": () => allowedFlowsMarkdown(parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml")))),
+    "rules-tuning": rulesTuningMarkdown,
 };
 
 export async function regenerateReadme(readme: string): Promise<string> {

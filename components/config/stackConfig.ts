@@ -3,6 +3,7 @@ import { FieldReader } from "./fieldReader";
 import { compareQuantities, Quantity } from "./quantity";
 import { checkSizing } from "./sizing";
 import { NetworkConfig, readNetworkConfig } from "./network";
+import { ACCEPTED_RULES_VERSIONS } from "../rules/rulesSources";
 
 /**
  * The typed stack configuration. Every key is declared, with its type, default
@@ -78,6 +79,8 @@ export interface StackConfig {
     /** Any change regenerates every credential the stack generates (RandomPassword keepers). */
     credentialsRotation: string;
     network: NetworkConfig;
+    /** falcoctl tag of Falco's default ruleset: "5" follows the newest 5.x (chart default), an exact version pins it. */
+    rulesVersion: string;
 }
 
 export type ConfigKey = keyof StackConfig;
@@ -100,6 +103,7 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     footprintMemoryWarnPercent: "integer",
     credentialsRotation: "string",
     network: "object",
+    rulesVersion: "string",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -259,6 +263,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         problems.add(`${p("credentialsRotation")}: "" is not accepted; accepted: any non-empty text, e.g. a date; change it to regenerate the credentials`);
     }
     const network = readNetworkConfig(r, v.network ?? {}, p("network"), { alertmanager: alertmanager.url, loki: loki.url });
+    const rulesVersion = r.oneOf(v.rulesVersion, p("rulesVersion"), ACCEPTED_RULES_VERSIONS);
 
     const config: StackConfig = {
         namespace,
@@ -277,6 +282,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         footprintMemoryWarnPercent,
         credentialsRotation,
         network,
+        rulesVersion,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {

@@ -28,12 +28,24 @@ export function unknownValuePaths(ours: unknown, upstream: unknown, prefix = "")
 }
 
 /**
+ * Keys chart 8.0.1 documents in values.yaml only as a commented example, so
+ * they are absent from the parsed defaults, yet the chart passes them through:
+ * every `falco.*` value is written into falco.yaml (the chart's helpers add
+ * keys such as `falco.engine` the same way). The upstream test checks each one
+ * is still documented in the values file's comments.
+ */
+export const COMMENTED_VALUE_PATHS: Record<string, RegExp> = {
+    // "# [Incubating] `rules`" ... "# rules:" / "#   - disable:" in the falco section.
+    "falco.rules": /^ {2}# \[Incubating\] `rules`$[\s\S]*?^ {2}# rules:$\n^ {2}#   - disable:$/m,
+};
+
+/**
  * Chart 8.0.1 reads `falcosidekick.*` both itself (enabled, fullfqdn, listenPort)
  * and as the falcosidekick subchart's values.
  */
 export function unknownFalcoChartPaths(values: Record<string, unknown>, falcoDefaults: any, sidekickDefaults: any): string[] {
     const { falcosidekick, ...rest } = values;
-    const problems = unknownValuePaths(rest, falcoDefaults);
+    const problems = unknownValuePaths(rest, falcoDefaults).filter((keyPath) => !(keyPath in COMMENTED_VALUE_PATHS));
     if (falcosidekick !== undefined) {
         const merged = { ...sidekickDefaults, ...falcoDefaults.falcosidekick };
         problems.push(...unknownValuePaths(falcosidekick, merged, "falcosidekick"));

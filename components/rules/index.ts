@@ -1,0 +1,101 @@
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { UserInputError } from "../config/errors";
+import type { StackConfig } from "../config/stackConfig";
+import { loadedUpstreamNames, rulesSources, RulesSources } from "./rulesSources";
+import { planTuning, RuleSelector, TuningPlan, tuningFileText, tuningSelectors } from "./tuning";
+import { RulesFile, rulesFileProblems } from "./validate";
+
+/** The rules folder, reviewed like code; every *.yaml / *.yml in it is delivered. */
+export const RULES_DIR = path.resolve(__dirname, "..", "..", "rules");
+/** Where chart 8.0.1 mounts the `customRules` ConfigMap; falco.yaml's rules_files reads it after /etc/falco/falco_rules.yaml. */
+export const RULES_MOUNT_PATH = "/etc/falco/rules.d";
+/** The generated tuning file; its name sorts after the folder's files, so it may override custom rules too. */
+export const TUNING_FILE = "90-disabled-rules.yaml";
+
+/** A ConfigMap key that Falco 0.43 reads as a rules file (only .yaml / .yml since Falco 0.41). */
+const RULES_FILE_NAME = /^[-._a-zA-Z0-9]+\.ya?ml$/;
+
+export interface FalcoRules {
+    sources: RulesSources;
+    /** Chart `customRules`: file name -> content, mounted at RULES_MOUNT_PATH. */
+    files: Record<string, string>;
+    tuning: TuningPlan;
+    /** falco.yaml `rules:` selectors (for rules of rulesets that are not loaded). */
+    selectors: RuleSelector[];
+}
+
+export function readRulesFolder(dir: string = RULES_DIR): RulesFile[] {
+    return fs
+        .readdirSync(dir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }));
+}
+
+/** Rules the custom files define (not override), so that falco:disabledRules may name them too. */
+function customRuleNames(files: RulesFile[]): Set<string> {
+    const names = new Set<string>();
+    for (const file of files) {
+        let items: unknown;
+        try {
+            items = YAML.parse(file.text);
+        } catch {
+            continue; // reported by the validator
+        }
+        for (const item of Array.isArray(items) ? items : []) {
+            if (item && typeof item.rule === "string" && item.override === undefined) names.add(item.rule);
+        }
+    }
+    return names;
+}
+
+/** Falco reads a rules directory in byte order of file names. */
+function inLoadOrder(files: RulesFile[]): RulesFile[] {
+    return [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Builds and checks what Falco will load: the custom files, the generated
+ * tuning, and the upstream ruleset of the configured version. Throws a
+ * UserInputError naming file, item and problem when Falco would not start.
+ */
+export function falcoRules(config: Pick<StackConfig, "rulesVersion" | "disabledRules">, customFiles: RulesFile[]): FalcoRules {
+    const problems: string[] = [];
+    const sources = rulesSources(config.rulesVersion);
+    const loaded = loadedUpstreamNames(sources);
+    for (const file of customFiles) {
+        if (!RULES_FILE_NAME.test(file.name)) {
+            problems.push(`rules/${file.name}: not accepted as a file name; accepted: letters, digits, '-', '_', '.' ending in .yaml or .yml`);
+        }
+        if (file.name === TUNING_FILE) {
+            problems.push(`rules/${file.name}: this name is reserved for the file generated from falco:disabledRules`);
+        }
+    }
+    const tuning = planTuning(config.disabledRules, loaded, customRuleNames(customFiles), "falco:disabledRules");
+    problems.push(...tuning.problems);
+    const tuningFile: RulesFile = { name: TUNING_FILE, text: tuningFileText(tuning) };
+    const delivered = inLoadOrder([...customFiles, ...(tuning.overridden.length > 0 ? [tuningFile] : [])]);
+    problems.push(
+        ...rulesFileProblems(
+            delivered.map((f) => ({ name: f === tuningFile ? `${f.name} (generated from falco:disabledRules)` : `rules/${f.name}`, text: f.text })),
+            loaded,
+        ),
+    );
+    if (problems.length > 0) {
+        throw new UserInputError(problems, `invalid Falco rules (checked against falco_rules ${sources.validatedAgainst.join(", ")})`);
+    }
+    return {
+        sources,
+        files: Object.fromEntries(delivered.map((f) => [f.name, f.text])),
+        tuning,
+        selectors: tuningSelectors(tuning),
+    };
+}
+
+/** Reads the rules folder and checks it with the stack's configuration. */
+export function loadFalcoRules(config: StackConfig): FalcoRules {
+    return falcoRules(config, readRulesFolder());
+}
+
+export { rulesSources, CHART_DEFAULT_RULES_VERSION, CONTAINER_PLUGIN_REF, FALCO_RULES_ARTIFACT } from "./rulesSources";
