@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FALCO_CHART, FalcoChartValues } from "./falcoValues";
 import { COMPONENT_TYPES } from "./naming";
+import { withoutServiceAccountToken } from "./podSecurity";
 
 export interface FalcoReleaseArgs {
     namespace: pulumi.Input<string>;
@@ -31,7 +32,7 @@ export class FalcoRelease extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values: args.values as unknown as Record<string, pulumi.Input<unknown>>,
             },
-            { parent: this },
+            { parent: this, transforms: [withoutServiceAccountToken] },
         );
         this.registerOutputs({ chartVersion: this.chartVersion, appVersion: this.appVersion });
     }

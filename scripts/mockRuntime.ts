@@ -32,6 +32,8 @@ export interface ProgramRun {
     secretValues: unknown[];
     /** Every value the mock provider computed in place of a real one (generated passwords). */
     providerGenerated: string[];
+    /** Transforms registered on each resource, by resource name; the engine would run them on its children. */
+    transforms: Record<string, pulumi.ResourceTransform[]>;
 }
 
 export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
@@ -136,7 +138,11 @@ export async function runProgram(
 ): Promise<ProgramRun> {
     const secretValues: unknown[] = [];
     const providerGenerated: string[] = [];
+    const transforms: Record<string, pulumi.ResourceTransform[]> = {};
     const mockState = (args: pulumi.runtime.MockResourceArgs): Record<string, unknown> => {
+        if (args.transforms?.length) {
+            transforms[args.name] = args.transforms;
+        }
         if (args.type === RANDOM_PASSWORD_TYPE) {
             const result = fakeRandomPassword(args.name, args.inputs);
             providerGenerated.push(result);
@@ -184,5 +190,5 @@ export async function runProgram(
     for (let i = 0; i < 5; i++) {
         await new Promise((resolve) => setImmediate(resolve));
     }
-    return { resources, outputs, secretValues, providerGenerated };
+    return { resources, outputs, secretValues, providerGenerated, transforms };
 }

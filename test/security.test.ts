@@ -10,7 +10,8 @@ import { credentialSecretNames, GENERATED_PASSWORD, REDIS_SECRET_KEYS, WEBUI_LOG
 import { POD_SECURITY_MODES } from "../components/falcoNamespace";
 import { FALCO_CHART, falcoValues, REDIS_PASSWORD_SWITCH } from "../components/falcoValues";
 import { COMPONENT_TYPES, POD_SECURITY_VERSION } from "../components/naming";
-import { ROTATION_ANNOTATION } from "../components/podSecurity";
+import { Deployment, StatefulSet, DaemonSet } from "kubernetes-models/apps/v1";
+import { ROTATION_ANNOTATION, SIDEKICK_POD_LABEL } from "../components/podSecurity";
 import { fakeRandomPassword, PROJECT_ROOT, ProgramRun, RANDOM_PASSWORD_TYPE, runProgram, SECRET_PLACEHOLDER } from "../scripts/mockRuntime";
 import { HELM_CHART_TYPE, render } from "../scripts/render";
 import { unknownFalcoChartPaths } from "./support/chartValuePaths";
@@ -225,6 +226,44 @@ describe("least privilege for every pod but Falco's", () => {
         }
         // Falco's own container is left to the chart, which makes it privileged (or capability-based, see below).
         expect([...contexts.keys()].filter((p) => !p.startsWith("falcosidekick."))).to.deep.equal([]);
+    });
+
+    it("stops mounting service-account tokens into the falcosidekick, web UI and redis pods, and leaves Falco's alone", async () => {
+        const run = await runProgram(homelabEngineConfig());
+        const chartTransforms = run.transforms["falco"] ?? [];
+        expect(chartTransforms).to.have.length.greaterThan(0);
+        // Workloads shaped as the 0.12.1 and 8.0.1 templates render them (names, kinds, selector labels).
+        const workload = (kind: "Deployment" | "StatefulSet" | "DaemonSet", name: string, appName: string) => ({
+            apiVersion: "apps/v1",
+            kind,
+            metadata: { name, namespace: "falco" },
+            spec: {
+                selector: { matchLabels: { "app.kubernetes.io/name": appName } },
+                template: {
+                    metadata: { labels: { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": "falco" } },
+                    spec: { serviceAccountName: name, containers: [{ name: appName, image: `docker.io/falcosecurity/${appName}` }] },
+                },
+            },
+        });
+        const apply = async (type: string, props: any) => {
+            for (const transform of chartTransforms) {
+                const result = await transform({ type, name: props.metadata.name, props, opts: {}, custom: true } as any);
+                props = result?.props ?? props;
+            }
+            return props;
+        };
+        const models = { Deployment, StatefulSet, DaemonSet } as const;
+        const cases: [keyof typeof models, string, string, boolean | undefined][] = [
+            ["Deployment", "falco-falcosidekick", SIDEKICK_POD_LABEL.value, false],
+            ["Deployment", "falco-falcosidekick-ui", SIDEKICK_POD_LABEL.value, false],
+            ["StatefulSet", "falco-falcosidekick-ui-redis", SIDEKICK_POD_LABEL.value, false],
+            ["DaemonSet", "falco", "falco", undefined],
+        ];
+        for (const [kind, name, appName, expected] of cases) {
+            const out = await apply(`kubernetes:apps/v1:${kind}`, workload(kind, name, appName));
+            new models[kind](out).validate();
+            expect(out.spec.template.spec.automountServiceAccountToken, `${kind} ${name}`).to.equal(expected);
+        }
     });
 
     it("creates no RBAC the stack does not use", function () {
