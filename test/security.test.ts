@@ -258,6 +258,8 @@ describe("least privilege for every pod but Falco's", () => {
             ["Deployment", "falco-falcosidekick-ui", SIDEKICK_POD_LABEL.value, false],
             ["StatefulSet", "falco-falcosidekick-ui-redis", SIDEKICK_POD_LABEL.value, false],
             ["DaemonSet", "falco", "falco", undefined],
+            // Chart 8.0.1 can also run Falco as a Deployment (controller.kind); it must stay untouched too.
+            ["Deployment", "falco", "falco", undefined],
         ];
         for (const [kind, name, appName, expected] of cases) {
             const out = await apply(`kubernetes:apps/v1:${kind}`, workload(kind, name, appName));
