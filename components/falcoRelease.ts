@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FALCO_CHART, FalcoChartValues } from "./falcoValues";
 import { COMPONENT_TYPES } from "./naming";
-import { withoutServiceAccountToken } from "./podSecurity";
+import { withoutServiceAccountToken } from "./serviceAccountTokens";
 
 export interface FalcoReleaseArgs {
     namespace: pulumi.Input<string>;

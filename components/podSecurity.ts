@@ -1,5 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
-
 /*
  * Least-privilege settings for every pod of the stack except Falco's: the
  * falcosidekick, web UI and redis pods. They meet the Pod Security "restricted"
@@ -71,29 +69,3 @@ export function restrictedPod(): PodSecurityContext {
  * the pod template, so a rotation also rolls them out.
  */
 export const ROTATION_ANNOTATION = "falco-homelab.local/credentials-rotation";
-
-/** The label chart 0.12.1 puts on every falcosidekick pod: core, web UI and redis (falcosidekick.selectorLabels). */
-export const SIDEKICK_POD_LABEL = { key: "app.kubernetes.io/name", value: "falcosidekick" } as const;
-
-const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
-
-/**
- * A Pulumi transform for the chart's children: falcosidekick, the web UI and
- * redis never call the Kubernetes API (our outputs are HTTP to Alertmanager and
- * Loki), but chart 0.12.1 has no value to stop mounting their service-account
- * tokens. It sets `automountServiceAccountToken: false` on their pod templates,
- * which takes precedence over the ServiceAccount. Falco's pods are not touched.
- * The engine applies it to a helm.v4.Chart's children in a real deployment;
- * the mock runtime records it but, with no children, cannot run it.
- */
-export function withoutServiceAccountToken(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
-    const props = args.props as any;
-    const template = props?.spec?.template;
-    if (!WORKLOAD_TYPES.includes(args.type) || template?.metadata?.labels?.[SIDEKICK_POD_LABEL.key] !== SIDEKICK_POD_LABEL.value) {
-        return undefined;
-    }
-    return {
-        props: { ...props, spec: { ...props.spec, template: { ...template, spec: { ...template.spec, automountServiceAccountToken: false } } } },
-        opts: args.opts,
-    };
-}

@@ -8,9 +8,11 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { parseStackConfig } from "../components/config/stackConfig";
+import { falcoValues } from "../components/falcoValues";
 import { allowedFlowsMarkdown } from "../components/network/falcoFlows";
 import { falcoRules, readRulesFolder, RULES_MOUNT_PATH, TUNING_FILE } from "../components/rules";
 import { loadedUpstreamNames } from "../components/rules/rulesSources";
+import { podHardeningMarkdown, threatCoverageMarkdown } from "../components/securityModel";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 
 export const README_PATH = path.join(PROJECT_ROOT, "README.md");
@@ -92,6 +94,8 @@ export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> 
     "config-table": () => configTableMarkdown(readProject()),
     "network-flows": () => allowedFlowsMarkdown(parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml")))),
     "rules-tuning": rulesTuningMarkdown,
+    "threat-coverage": () => threatCoverageMarkdown(),
+    "pod-hardening": () => podHardeningMarkdown(falcoValues(parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml"))))),
 };
 
 export async function regenerateReadme(readme: string): Promise<string> {

@@ -11,7 +11,9 @@ import { POD_SECURITY_MODES } from "../components/falcoNamespace";
 import { FALCO_CHART, falcoValues, REDIS_PASSWORD_SWITCH } from "../components/falcoValues";
 import { COMPONENT_TYPES, POD_SECURITY_VERSION } from "../components/naming";
 import { Deployment, StatefulSet, DaemonSet } from "kubernetes-models/apps/v1";
-import { ROTATION_ANNOTATION, SIDEKICK_POD_LABEL } from "../components/podSecurity";
+import { SIDEKICK_CHART_NAME } from "../components/network/chartPods";
+import { ROTATION_ANNOTATION } from "../components/podSecurity";
+import { NON_FALCO_CONTAINERS, THREAT_COVERAGE } from "../components/securityModel";
 import { fakeRandomPassword, PROJECT_ROOT, ProgramRun, RANDOM_PASSWORD_TYPE, runProgram, SECRET_PLACEHOLDER } from "../scripts/mockRuntime";
 import { HELM_CHART_TYPE, render } from "../scripts/render";
 import { unknownFalcoChartPaths } from "./support/chartValuePaths";
@@ -183,20 +185,12 @@ function securityContexts(values: unknown, prefix = ""): Map<string, any> {
     return found;
 }
 
-/** Each container of the falcosidekick 0.12.1 templates, and the value that sets its securityContext. */
-const NON_FALCO_CONTAINERS = {
-    falcosidekick: "falcosidekick.securityContext",
-    "falcosidekick-ui": "falcosidekick.webui.securityContext",
-    "wait-redis (init)": "falcosidekick.webui.initContainer.securityContext",
-    redis: "falcosidekick.webui.redis.securityContext",
-};
-
 describe("least privilege for every pod but Falco's", () => {
     const values = falcoValues(parseStackConfig(homelabEngineConfig())) as any;
     const contexts = securityContexts(values);
 
     it("sets a restricted securityContext on each falcosidekick, web UI, init and redis container", () => {
-        for (const [container, keyPath] of Object.entries(NON_FALCO_CONTAINERS)) {
+        for (const { container, valuePath: keyPath } of NON_FALCO_CONTAINERS) {
             const sc = contexts.get(keyPath);
             expect(sc, `${container}: ${keyPath}`).to.be.an("object");
             new SecurityContextModel(sc).validate();
@@ -216,7 +210,7 @@ describe("least privilege for every pod but Falco's", () => {
     it("lets no container but Falco's be privileged or run as root", () => {
         const nonFalco = [...contexts].filter(([keyPath]) => keyPath.startsWith("falcosidekick."));
         expect(nonFalco.map(([p]) => p).sort()).to.deep.equal(
-            [...Object.values(NON_FALCO_CONTAINERS), "falcosidekick.webui.redis.podSecurityContext"].sort(),
+            [...NON_FALCO_CONTAINERS.map((c) => c.valuePath), "falcosidekick.webui.redis.podSecurityContext"].sort(),
         );
         for (const [keyPath, sc] of nonFalco) {
             expect(sc.privileged, keyPath).to.not.equal(true);
@@ -254,9 +248,9 @@ describe("least privilege for every pod but Falco's", () => {
         };
         const models = { Deployment, StatefulSet, DaemonSet } as const;
         const cases: [keyof typeof models, string, string, boolean | undefined][] = [
-            ["Deployment", "falco-falcosidekick", SIDEKICK_POD_LABEL.value, false],
-            ["Deployment", "falco-falcosidekick-ui", SIDEKICK_POD_LABEL.value, false],
-            ["StatefulSet", "falco-falcosidekick-ui-redis", SIDEKICK_POD_LABEL.value, false],
+            ["Deployment", "falco-falcosidekick", SIDEKICK_CHART_NAME, false],
+            ["Deployment", "falco-falcosidekick-ui", SIDEKICK_CHART_NAME, false],
+            ["StatefulSet", "falco-falcosidekick-ui-redis", SIDEKICK_CHART_NAME, false],
             ["DaemonSet", "falco", "falco", undefined],
             // Chart 8.0.1 can also run Falco as a Deployment (controller.kind); it must stay untouched too.
             ["Deployment", "falco", "falco", undefined],
@@ -333,5 +327,33 @@ describe("namespace Pod Security labels", () => {
             "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
         });
         expect(POD_SECURITY_MODES.enforce).to.equal("privileged");
+    });
+});
+
+describe("security model: threat coverage", () => {
+    /** The threats of the old deployment's list, which the README must answer. */
+    const REQUIRED_THREATS = ["Container escape", "Privilege escalation", "Reverse shells", "Crypto mining", "Sensitive file access", "Anomalous network activity"];
+
+    it("names rules for every threat of the old deployment's list", () => {
+        const threats = THREAT_COVERAGE.map((t) => t.threat);
+        expect(threats).to.include.members(REQUIRED_THREATS);
+        for (const t of THREAT_COVERAGE) {
+            expect(t.upstreamRules.length + t.customRules.length, t.threat).to.be.greaterThan(0);
+        }
+    });
+
+    for (const version of ["5.0.0", "5.1.0"]) {
+        it(`claims only rules that exist in falco_rules ${version}`, function () {
+            requireUpstream(this);
+            const upstream = new Set((readUpstreamYaml(`falco_rules-${version}.yaml`) as any[]).filter((item) => item.rule).map((item) => item.rule));
+            const missing = THREAT_COVERAGE.flatMap((t) => t.upstreamRules).filter((rule) => !upstream.has(rule));
+            expect(missing).to.deep.equal([]);
+        });
+    }
+
+    it("claims no rule the homelab stack disables", () => {
+        const disabled = new Set(parseStackConfig(homelabEngineConfig()).disabledRules);
+        const claimed = THREAT_COVERAGE.flatMap((t) => [...t.upstreamRules, ...t.customRules]);
+        expect(claimed.filter((rule) => disabled.has(rule))).to.deep.equal([]);
     });
 });
