@@ -19,6 +19,14 @@ export const FALCO_CHART = {
     sidekickAppVersion: "2.32.0",
 } as const;
 
+/**
+ * The Falco container image chart 8.0.1 runs with our values: its falco.image
+ * helper joins image.registry (docker.io), image.repository (falcosecurity/falco)
+ * and image.tag, which defaults to the chart's appVersion; falcoValues() sets no
+ * image.tag. Gatekeeper exemptions (policies/constraints) name exactly this image.
+ */
+export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_CHART.appVersion}` as const;
+
 /** Ports the chart's Services listen on; NetworkPolicies, monitors and docs read them from here. */
 export const PORTS = {
     falcoMetrics: 8765,

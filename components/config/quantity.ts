@@ -162,3 +162,85 @@ export function formatBytes(q: Quantity): string {
     const mib = quantityToNumber(q) / 2 ** 20;
     return q.num >= 1n << 20n ? `${mib.toFixed(1)}Mi` : `${q.num}`;
 }
+
+/*
+ * Canonical form, as the API server stores and serves a quantity (apimachinery
+ * Quantity.String / CanonicalizeBytes). Admission webhooks such as Gatekeeper
+ * only ever see this form, so a policy that reads "1.5Gi" must judge "1536Mi".
+ *   - The value is rounded up to a multiple of 1n (10^-9).
+ *   - Binary suffixes (Ki..Ei) keep a binary suffix when the value is a whole number
+ *     of at least 1024 (or at most -1024): the largest power of 1024 that divides it.
+ *   - Otherwise the number is written with the largest exponent that is a multiple of 3
+ *     and keeps the mantissa whole: a decimal SI suffix (n u m "" k M G T P E), or
+ *     "eN" when the input used an exponent ("1e3" stays "1e3"; "12e4" becomes "120e3").
+ */
+
+type QuantityFormat = "BinarySI" | "DecimalSI" | "DecimalExponent";
+
+const DECIMAL_SUFFIX_FOR_EXPONENT: Record<number, string> = { [-9]: "n", [-6]: "u", [-3]: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E" };
+
+function quantityFormat(text: string): QuantityFormat {
+    const suffix = QUANTITY_PATTERN.exec(text)?.[3] ?? "";
+    if (suffix in BINARY_SUFFIX) {
+        return "BinarySI";
+    }
+    return /^[eE]/.test(suffix) ? "DecimalExponent" : "DecimalSI";
+}
+
+/** Rounds up (away from zero, as apimachinery's inf.RoundUp) to whole nano units; returns the count of nanos. */
+function toNanosRoundedUp(q: Quantity): bigint {
+    const scaled = q.num * 1_000_000_000n;
+    const whole = scaled / q.den;
+    if (whole * q.den === scaled) {
+        return whole;
+    }
+    return scaled < 0n ? whole - 1n : whole + 1n;
+}
+
+/** The text the API server stores for a quantity, or undefined when it would refuse the value. */
+export function canonicalQuantity(input: string | number): string | undefined {
+    const text = typeof input === "number" ? String(input) : input;
+    const parsed = parseQuantity(text);
+    if (!parsed) {
+        return undefined;
+    }
+    let format = quantityFormat(text);
+    const nanos = toNanosRoundedUp(parsed);
+    if (nanos === 0n) {
+        return "0";
+    }
+    const negative = nanos < 0n;
+    const magnitude = negative ? -nanos : nanos;
+    const sign = negative ? "-" : "";
+    const NANO = 1_000_000_000n;
+    if (format === "BinarySI") {
+        const whole = magnitude % NANO === 0n;
+        if (magnitude < 1024n * NANO || !whole) {
+            format = "DecimalSI";
+        } else {
+            let value = magnitude / NANO;
+            let exponent = 0;
+            while (value % 1024n === 0n && exponent < 6) {
+                value /= 1024n;
+                exponent += 1;
+            }
+            return `${sign}${value}${["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][exponent]}`;
+        }
+    }
+    let mantissa = magnitude;
+    let exponent = -9;
+    while (mantissa % 10n === 0n) {
+        mantissa /= 10n;
+        exponent += 1;
+    }
+    const down = ((exponent % 3) + 3) % 3;
+    mantissa *= 10n ** BigInt(down);
+    exponent -= down;
+    let suffix: string;
+    if (format === "DecimalExponent") {
+        suffix = exponent === 0 ? "" : `e${exponent}`;
+    } else {
+        suffix = exponent in DECIMAL_SUFFIX_FOR_EXPONENT ? DECIMAL_SUFFIX_FOR_EXPONENT[exponent] : `e${exponent}`;
+    }
+    return `${sign}${mantissa}${suffix}`;
+}

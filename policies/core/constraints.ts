@@ -1,0 +1,115 @@
+import * as fs from "fs";
+import * as path from "path";
+import Ajv, { ValidateFunction } from "ajv";
+import type { ConstraintMatch } from "./match";
+import { parseManifests } from "./manifests";
+import { K8sObject, TemplateRule, UnusableInputError } from "./types";
+
+/** A Gatekeeper Constraint (constraints.gatekeeper.sh/v1beta1), as the core uses it. */
+export interface Constraint {
+    kind: string;
+    name: string;
+    /** File the constraint came from, for messages. */
+    source: string;
+    enforcementAction: EnforcementAction;
+    match?: ConstraintMatch;
+    parameters: Record<string, any>;
+}
+
+export const ENFORCEMENT_ACTIONS = ["deny", "warn", "dryrun"] as const;
+export type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
+
+const CONSTRAINT_GROUP = "constraints.gatekeeper.sh";
+const TEMPLATE_GROUP = "templates.gatekeeper.sh";
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const parameterValidators = new Map<string, ValidateFunction>();
+
+function parameterValidator(rule: TemplateRule): ValidateFunction {
+    let validate = parameterValidators.get(rule.kind);
+    if (!validate) {
+        validate = ajv.compile(rule.parameterSchema);
+        parameterValidators.set(rule.kind, validate);
+    }
+    return validate;
+}
+
+/**
+ * Checks parameters against the template's schema, as the API server does for
+ * a Constraint (its CRD is generated from the template's openAPIV3Schema).
+ * Returns problem messages.
+ */
+export function parameterProblems(rule: TemplateRule, parameters: unknown, where: string): string[] {
+    const validate = parameterValidator(rule);
+    if (validate(parameters)) {
+        return [];
+    }
+    return (validate.errors ?? []).map((e) => `${where}: parameters${e.instancePath.replace(/\//g, ".")} ${e.message}`);
+}
+
+/** Reads Constraints from a YAML/JSON file or, recursively, a folder of them. */
+export function loadConstraints(location: string, rules: readonly TemplateRule[]): Constraint[] {
+    let stat: fs.Stats;
+    try {
+        stat = fs.statSync(location);
+    } catch (err) {
+        throw new UnusableInputError(`${location}: constraints cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+    const files = stat.isDirectory() ? constraintFiles(location) : [location];
+    return files.flatMap((file) => {
+        let text: string;
+        try {
+            text = fs.readFileSync(file, "utf8");
+        } catch (err) {
+            throw new UnusableInputError(`${file}: constraints cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`);
+        }
+        return constraintsFromText(text, file, rules);
+    });
+}
+
+function constraintFiles(folder: string): string[] {
+    return fs
+        .readdirSync(folder, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap((entry) => {
+            const full = path.join(folder, entry.name);
+            if (entry.isDirectory()) {
+                return constraintFiles(full);
+            }
+            return /\.(ya?ml|json)$/.test(entry.name) ? [full] : [];
+        });
+}
+
+export function constraintsFromText(text: string, source: string, rules: readonly TemplateRule[]): Constraint[] {
+    return parseManifests(text, source).flatMap((object) => toConstraint(object, source, rules));
+}
+
+function toConstraint(object: K8sObject, source: string, rules: readonly TemplateRule[]): Constraint[] {
+    const group = String(object.apiVersion).split("/")[0];
+    if (group === TEMPLATE_GROUP) {
+        return []; // exported ConstraintTemplates: the pack carries its own implementation of each
+    }
+    const name = String(object.metadata?.name ?? "");
+    const where = `${source}: ${object.kind}/${name || "<no name>"}`;
+    if (group !== CONSTRAINT_GROUP) {
+        throw new UnusableInputError(`${where}: apiVersion ${JSON.stringify(object.apiVersion)} is not a Gatekeeper constraint; accepted: ${CONSTRAINT_GROUP}/v1beta1 (or v1)`);
+    }
+    const rule = rules.find((r) => r.kind === object.kind);
+    if (!rule) {
+        throw new UnusableInputError(`${where}: unknown constraint kind ${JSON.stringify(object.kind)}; accepted: ${rules.map((r) => r.kind).join(", ")}`);
+    }
+    if (!name) {
+        throw new UnusableInputError(`${where}: metadata.name is missing`);
+    }
+    const spec = object.spec ?? {};
+    const action = spec.enforcementAction ?? "deny";
+    if (!ENFORCEMENT_ACTIONS.includes(action)) {
+        throw new UnusableInputError(`${where}: enforcementAction ${JSON.stringify(action)} is not supported; accepted: ${ENFORCEMENT_ACTIONS.join(", ")}`);
+    }
+    const parameters = spec.parameters ?? {};
+    const problems = parameterProblems(rule, parameters, where);
+    if (problems.length > 0) {
+        throw new UnusableInputError(problems.join("\n"));
+    }
+    return [{ kind: rule.kind, name, source, enforcementAction: action, match: spec.match, parameters }];
+}
