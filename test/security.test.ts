@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import YAML from "yaml";
 import { PodSecurityContext as PodSecurityContextModel } from "kubernetes-models/v1/PodSecurityContext";
 import { SecurityContext as SecurityContextModel } from "kubernetes-models/v1/SecurityContext";
 import { UserInputError } from "../components/config/errors";
@@ -13,6 +14,7 @@ import { COMPONENT_TYPES, POD_SECURITY_VERSION } from "../components/naming";
 import { Deployment, StatefulSet, DaemonSet } from "kubernetes-models/apps/v1";
 import { SIDEKICK_CHART_NAME } from "../components/network/chartPods";
 import { ROTATION_ANNOTATION } from "../components/podSecurity";
+import { readRulesFolder } from "../components/rules";
 import { NON_FALCO_CONTAINERS, THREAT_COVERAGE } from "../components/securityModel";
 import { fakeRandomPassword, PROJECT_ROOT, ProgramRun, RANDOM_PASSWORD_TYPE, runProgram, SECRET_PLACEHOLDER } from "../scripts/mockRuntime";
 import { HELM_CHART_TYPE, render } from "../scripts/render";
@@ -350,6 +352,15 @@ describe("security model: threat coverage", () => {
             expect(missing).to.deep.equal([]);
         });
     }
+
+    it("claims only custom rules that the rules folder defines", () => {
+        const defined = readRulesFolder().flatMap((file) =>
+            (YAML.parse(file.text) as any[]).filter((item) => typeof item?.rule === "string" && item.override === undefined).map((item) => item.rule),
+        );
+        const claimed = THREAT_COVERAGE.flatMap((t) => t.customRules);
+        expect(claimed).to.not.be.empty;
+        expect(claimed.filter((rule) => !defined.includes(rule))).to.deep.equal([]);
+    });
 
     it("claims no rule the homelab stack disables", () => {
         const disabled = new Set(parseStackConfig(homelabEngineConfig()).disabledRules);
