@@ -7,6 +7,8 @@ import { computeFootprint, footprintSizing, footprintSummary } from "./component
 import { falcoNetworkPolicies } from "./components/network/falcoFlows";
 import { FalcoNetworkPolicies } from "./components/networkPolicies";
 import { loadFalcoRules } from "./components/rules";
+import { FalcoMonitoring } from "./components/monitoring";
+import { eventRouting, withEventRouting } from "./components/monitoring/eventRouting";
 
 // Validate everything first: a bad value stops the run before any resource is declared.
 const config = loadStackConfig();
@@ -29,11 +31,25 @@ const networkPolicies = new FalcoNetworkPolicies(
     { dependsOn: [namespace] },
 );
 
+// With falco:monitoringStack, falcosidekick's targets come from that stack, and Falco waits for it.
+const routing = eventRouting(config);
+
 const release = new FalcoRelease(
     "falco",
-    { namespace: namespace.name, releaseName: config.releaseName, values },
+    {
+        namespace: namespace.name,
+        releaseName: config.releaseName,
+        values: config.monitoringStack === "" ? values : withEventRouting(values, routing),
+    },
     // The chart's pods read the credential Secrets by name at start, in a namespace already isolated.
-    { dependsOn: [namespace, credentials, networkPolicies] },
+    { dependsOn: [namespace, credentials, networkPolicies, ...routing.dependsOn] },
+);
+
+// The ServiceMonitor and PrometheusRule kinds come with the monitoring stack's CRDs.
+new FalcoMonitoring(
+    "falco-monitoring",
+    { namespace: config.namespace, releaseName: config.releaseName, monitoring: config.monitoring },
+    { dependsOn: [namespace, ...routing.dependsOn] },
 );
 
 export const namespaceName = namespace.name;

@@ -8,7 +8,8 @@ export interface FalcoReleaseArgs {
     namespace: pulumi.Input<string>;
     /** Helm release name; contains "falco" (validated), so the chart's sidekick URL resolves. */
     releaseName: string;
-    values: FalcoChartValues;
+    /** An Output when falcosidekick's targets come from the monitoring stack's outputs. */
+    values: pulumi.Input<FalcoChartValues>;
 }
 
 /**
@@ -30,7 +31,7 @@ export class FalcoRelease extends pulumi.ComponentResource {
                 version: FALCO_CHART.version,
                 repositoryOpts: { repo: FALCO_CHART.repo },
                 namespace: args.namespace,
-                values: args.values as unknown as Record<string, pulumi.Input<unknown>>,
+                values: args.values as unknown as pulumi.Input<Record<string, pulumi.Input<unknown>>>,
             },
             { parent: this, transforms: [withoutServiceAccountToken] },
         );

@@ -4,6 +4,7 @@ export const COMPONENT_TYPES = {
     release: "falco-homelab:index:FalcoRelease",
     credentials: "falco-homelab:index:Credentials",
     networkPolicies: "falco-homelab:index:FalcoNetworkPolicies",
+    monitoring: "falco-homelab:index:FalcoMonitoring",
 } as const;
 
 /** Pod Security admission labels; Falco's privileged DaemonSet needs `privileged` enforcement. */

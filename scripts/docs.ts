@@ -13,6 +13,7 @@ import { allowedFlowsMarkdown } from "../components/network/falcoFlows";
 import { falcoRules, readRulesFolder, RULES_MOUNT_PATH, TUNING_FILE } from "../components/rules";
 import { loadedUpstreamNames } from "../components/rules/rulesSources";
 import { podHardeningMarkdown, threatCoverageMarkdown } from "../components/securityModel";
+import { alertRunbooksMarkdown, alertsTableMarkdown } from "../components/monitoring/alertDocs";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 
 export const README_PATH = path.join(PROJECT_ROOT, "README.md");
@@ -96,6 +97,8 @@ export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> 
     "rules-tuning": rulesTuningMarkdown,
     "threat-coverage": () => threatCoverageMarkdown(),
     "pod-hardening": () => podHardeningMarkdown(falcoValues(parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml"))))),
+    "alerts-table": () => alertsTableMarkdown(),
+    "alert-runbooks": () => alertRunbooksMarkdown(),
 };
 
 export async function regenerateReadme(readme: string): Promise<string> {

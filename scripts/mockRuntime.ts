@@ -34,6 +34,8 @@ export interface ProgramRun {
     providerGenerated: string[];
     /** Transforms registered on each resource, by resource name; the engine would run them on its children. */
     transforms: Record<string, pulumi.ResourceTransform[]>;
+    /** URNs each registration depends on (explicit dependsOn and inputs' resources), by type and name. */
+    dependencies: Array<{ type: string; name: string; dependsOn: string[] }>;
 }
 
 export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
@@ -48,6 +50,8 @@ export function fakeRandomPassword(name: string, inputs: Record<string, unknown>
     const length = typeof inputs.length === "number" ? inputs.length : 16;
     return `MOCKPW${digest}`.slice(0, Math.max(length, 16));
 }
+
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
 export class StackFileError extends Error {}
 
@@ -121,6 +125,12 @@ function forgetProjectModules(): void {
     }
 }
 
+/** Pulumi's own wait for outstanding resource RPCs (internal to the SDK, so looked up defensively). */
+async function waitForRegistrations(): Promise<void> {
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+    await settings.waitForRPCs?.();
+}
+
 function outputValue(output: pulumi.Output<unknown>): Promise<unknown> {
     return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
@@ -135,11 +145,17 @@ export async function runProgram(
     entry = path.join(PROJECT_ROOT, "index.ts"),
     /** Receives each registration as it happens, also when the program later fails. */
     resources: RecordedResource[] = [],
+    /** Outputs of the stacks a StackReference may read, by stack name. */
+    stackOutputs: Record<string, Record<string, unknown>> = {},
 ): Promise<ProgramRun> {
     const secretValues: unknown[] = [];
     const providerGenerated: string[] = [];
     const transforms: Record<string, pulumi.ResourceTransform[]> = {};
+    const dependencies: ProgramRun["dependencies"] = [];
     const mockState = (args: pulumi.runtime.MockResourceArgs): Record<string, unknown> => {
+        if (args.type === STACK_REFERENCE_TYPE) {
+            return { ...args.inputs, outputs: stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] };
+        }
         if (args.transforms?.length) {
             transforms[args.name] = args.transforms;
         }
@@ -170,6 +186,7 @@ export async function runProgram(
             parent: req.getParent() || null,
             inputs: redactSecrets(inputs, secretValues) as Record<string, unknown>,
         });
+        dependencies.push({ type: req.getType(), name: req.getName(), dependsOn: req.getDependenciesList() });
         return registerResource(req, callback);
     };
     pulumi.runtime.setAllConfig(config);
@@ -186,9 +203,10 @@ export async function runProgram(
             outputs[key] = redactSecrets(resolved, secretValues);
         }
     }
-    // Let registrations that no output waits on finish.
+    // Let registrations that no output waits on finish, such as those whose inputs wait on a StackReference.
+    await waitForRegistrations();
     for (let i = 0; i < 5; i++) {
         await new Promise((resolve) => setImmediate(resolve));
     }
-    return { resources, outputs, secretValues, providerGenerated, transforms };
+    return { resources, outputs, secretValues, providerGenerated, transforms, dependencies };
 }

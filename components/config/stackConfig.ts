@@ -1,6 +1,7 @@
 import { ProblemList, show } from "./errors";
 import { FieldReader } from "./fieldReader";
 import { compareQuantities, Quantity } from "./quantity";
+import { MonitoringConfig, readMonitoringConfig, readMonitoringStack } from "./monitoringConfig";
 import { checkSizing } from "./sizing";
 import { NetworkConfig, readNetworkConfig } from "./network";
 import { ACCEPTED_RULES_VERSIONS } from "../rules/rulesSources";
@@ -81,6 +82,8 @@ export interface StackConfig {
     network: NetworkConfig;
     /** falcoctl tag of Falco's default ruleset: "5" follows the newest 5.x (chart default), an exact version pins it. */
     rulesVersion: string;
+    monitoring: MonitoringConfig;
+    monitoringStack: string;
 }
 
 export type ConfigKey = keyof StackConfig;
@@ -104,6 +107,8 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     credentialsRotation: "string",
     network: "object",
     rulesVersion: "string",
+    monitoring: "object",
+    monitoringStack: "string",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -264,6 +269,8 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     }
     const network = readNetworkConfig(r, v.network ?? {}, p("network"), { alertmanager: alertmanager.url, loki: loki.url });
     const rulesVersion = r.oneOf(v.rulesVersion, p("rulesVersion"), ACCEPTED_RULES_VERSIONS);
+    const monitoring = readMonitoringConfig(r, v.monitoring ?? {}, p("monitoring"));
+    const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
 
     const config: StackConfig = {
         namespace,
@@ -283,6 +290,8 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         credentialsRotation,
         network,
         rulesVersion,
+        monitoring,
+        monitoringStack,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ProblemList } from "../config/errors";
+import { FieldReader } from "../config/fieldReader";
+import type { StackConfig } from "../config/stackConfig";
+import type { FalcoChartValues } from "../falcoValues";
+
+/**
+ * Where falcosidekick sends events: Alertmanager (warning and above by default)
+ * and Loki (everything). The URLs come from configuration, or, when
+ * `falco:monitoringStack` names a stack, from that stack's outputs - and then
+ * the Falco resources wait for the monitoring stack, as the old deployment did.
+ */
+
+/** Outputs a monitoring stack must export for `falco:monitoringStack`. */
+export const MONITORING_STACK_OUTPUTS = { alertmanagerUrl: "alertmanagerUrl", lokiUrl: "lokiUrl" } as const;
+
+export interface EventRouting {
+    alertmanagerUrl: pulumi.Input<string>;
+    lokiUrl: pulumi.Input<string>;
+    /** Resources the Falco objects must wait for: the monitoring stack's reference, when there is one. */
+    dependsOn: pulumi.Resource[];
+}
+
+/** The same check as `falco:alertmanager.url`: http(s)://host:port, no path. */
+export function checkStackUrl(stack: string, output: string, value: unknown): string {
+    const problems = new ProblemList();
+    const path = `falco:monitoringStack: stack "${stack}" output "${output}"`;
+    if (value === undefined || value === null) {
+        problems.add(`${path}: missing; the monitoring stack must export it (http://HOST:PORT)`);
+    } else {
+        new FieldReader(problems).httpHostPort(value, path);
+    }
+    problems.throwIfAny("invalid monitoring stack outputs");
+    return value as string;
+}
+
+export function eventRouting(config: StackConfig): EventRouting {
+    if (config.monitoringStack === "") {
+        return { alertmanagerUrl: config.alertmanager.url, lokiUrl: config.loki.url, dependsOn: [] };
+    }
+    const stack = config.monitoringStack;
+    const reference = new pulumi.StackReference("monitoring-stack", { name: stack });
+    const url = (output: string) => reference.getOutput(output).apply((value) => checkStackUrl(stack, output, value));
+    return {
+        alertmanagerUrl: url(MONITORING_STACK_OUTPUTS.alertmanagerUrl),
+        lokiUrl: url(MONITORING_STACK_OUTPUTS.lokiUrl),
+        dependsOn: [reference],
+    };
+}
+
+/** The chart values with falcosidekick's targets taken from `routing`. */
+export function withEventRouting(values: FalcoChartValues, routing: EventRouting): pulumi.Output<FalcoChartValues> {
+    return pulumi.all([routing.alertmanagerUrl, routing.lokiUrl]).apply(([alertmanagerUrl, lokiUrl]) => {
+        const { alertmanager, loki } = values.falcosidekick.config;
+        return {
+            ...values,
+            falcosidekick: {
+                ...values.falcosidekick,
+                config: {
+                    ...values.falcosidekick.config,
+                    alertmanager: { ...alertmanager, hostport: alertmanagerUrl },
+                    loki: { ...loki, hostport: lokiUrl },
+                },
+            },
+        };
+    });
+}
