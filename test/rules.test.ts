@@ -185,6 +185,17 @@ describe("Falco rules", () => {
             expect(problemsOf(inline(rule("    - name: e\n      fields: proc.name\n      comps: in\n      values: [a, b]\n")))).to.deep.equal([]);
         });
 
+        it("a plugin requirement this Falco does not load, and a rule for an event source it does not have", () => {
+            expect(problemsOf(inline("- required_plugin_versions:\n    - name: k8saudit\n      version: 0.7.0\n      alternatives:\n        - name: k8saudit-eks\n          version: 0.4.0\n"))).to.deep.equal([
+                "inline.yaml: item 1: requires plugin k8saudit >= 0.7.0 or k8saudit-eks >= 0.4.0, which is not loaded: Falco 0.43 refuses to start; loaded plugins: container 0.6.1",
+            ]);
+            expect(problemsOf(inline("- required_plugin_versions:\n    - name: container\n      version: 0.7.0\n"))[0]).to.match(/requires plugin container >= 0\.7\.0, which is not loaded/);
+            expect(problemsOf(inline("- required_plugin_versions:\n    - name: container\n      version: 0.4.0\n"))).to.deep.equal([]);
+            expect(problemsOf(inline("- rule: R\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: INFO\n  source: k8s_audit\n"))).to.deep.equal([
+                'inline.yaml: rule "R": source "k8s_audit" is not loaded here, so Falco would skip the rule; accepted: syscall',
+            ]);
+        });
+
         it("accepts priorities in any case, and info", () => {
             for (const priority of ["critical", "Critical", "INFO", "info", "informational", "DEBUG"]) {
                 const text = `- rule: R\n  desc: d\n  condition: spawned_process\n  output: o\n  priority: ${priority}\n`;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import YAML from "yaml";
 import { parseStackConfig } from "../components/config/stackConfig";
 import { falcoValues, FALCO_CHART } from "../components/falcoValues";
 import { falcoRules, readRulesFolder, RULES_MOUNT_PATH } from "../components/rules";
@@ -87,6 +88,15 @@ describe("Falco rules against the upstream reference files", () => {
                     expect(used, `${field} in ${file}`).to.equal(true);
                 }
             }
+        });
+
+        it("loads the plugins the default rules require, and not the one k8s_audit_rules requires", () => {
+            const requirementsOf = (file: string) => ({ name: file, text: YAML.stringify(readUpstreamYaml(file).filter((item: any) => item.required_plugin_versions)) });
+            const noNames: LoadedNames = { rules: new Set(), macros: new Set(), lists: new Set() };
+            for (const file of FALCO_RULES_FILES) {
+                expect(rulesFileProblems([requirementsOf(file)], noNames), file).to.deep.equal([]);
+            }
+            expect(rulesFileProblems([requirementsOf("k8s_audit_rules-0.16.0.yaml")], noNames)[0]).to.match(/requires plugin k8saudit >= 0\.7\.0 or .*which is not loaded/);
         });
 
         it("relies on the container plugin, which the default rules require", () => {

@@ -23,6 +23,12 @@ export const CHART_DEFAULT_RULES_VERSION = "5";
  */
 export const CONTAINER_PLUGIN_REF = "ghcr.io/falcosecurity/plugins/plugin/container:0.6.1";
 
+/** Plugins Falco loads in this deployment (chart 8.0.1 loads only the container plugin), as name -> version. */
+export const LOADED_PLUGINS: Readonly<Record<string, string>> = { container: CONTAINER_PLUGIN_REF.split(":").pop()! };
+
+/** Event sources Falco has here: the kernel driver's syscalls (the container plugin only extracts fields). */
+export const LOADED_SOURCES: readonly string[] = ["syscall"];
+
 /** Falco's default-ruleset versions whose names the program carries (components/rules/upstreamRuleNames.ts). */
 export const KNOWN_FALCO_RULES_VERSIONS = Object.keys(UPSTREAM_RULE_NAMES.falco_rules) as Array<keyof typeof UPSTREAM_RULE_NAMES.falco_rules>;
 

@@ -4,7 +4,7 @@ import YAML from "yaml";
 import { FALCO_PRIORITIES } from "../config/stackConfig";
 import { conditionReferences, outputFields } from "./condition";
 import { isKnownField } from "./fields";
-import { LoadedNames } from "./rulesSources";
+import { LOADED_PLUGINS, LOADED_SOURCES, LoadedNames } from "./rulesSources";
 import { FALCO_RULES_SCHEMA } from "./schema";
 
 /**
@@ -160,6 +160,30 @@ function checkExceptions(exceptions: unknown, where: string, problems: string[])
     }
 }
 
+/** Compares dotted versions numerically: -1, 0 or 1. */
+function compareVersions(a: string, b: string): number {
+    const pa = a.split(".").map(Number);
+    const pb = b.split(".").map(Number);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0) return Math.sign(d);
+    }
+    return 0;
+}
+
+/** Falco refuses to start when a rules file requires a plugin (or a newer one) that is not loaded. */
+function checkPluginRequirements(requirements: unknown, where: string, problems: string[]): void {
+    if (!Array.isArray(requirements)) return;
+    for (const requirement of requirements as Array<{ name: string; version: string; alternatives?: Array<{ name: string; version: string }> }>) {
+        const candidates = [requirement, ...(requirement.alternatives ?? [])];
+        const satisfied = candidates.some(({ name, version }) => LOADED_PLUGINS[name] !== undefined && compareVersions(LOADED_PLUGINS[name], version) >= 0);
+        if (!satisfied) {
+            const loaded = Object.entries(LOADED_PLUGINS).map(([name, version]) => `${name} ${version}`).join(", ");
+            problems.push(`${where}: requires plugin ${candidates.map((c) => `${c.name} >= ${c.version}`).join(" or ")}, which is not loaded: Falco 0.43 refuses to start; loaded plugins: ${loaded}`);
+        }
+    }
+}
+
 /** Every problem Falco 0.43 would stop at (and a few it would only warn about), in load order. */
 export function rulesFileProblems(files: readonly RulesFile[], loaded: LoadedNames): string[] {
     const problems: string[] = [];
@@ -181,6 +205,7 @@ export function rulesFileProblems(files: readonly RulesFile[], loaded: LoadedNam
             const where = `${file.name}: ${label(item, index)}`;
             const kind = kindOf(item);
             if (!kind) {
+                checkPluginRequirements(item.required_plugin_versions, `${file.name}: ${label(item, index)}`, problems);
                 if (!("required_engine_version" in item) && !("required_plugin_versions" in item)) {
                     problems.push(`${where}: has none of the keys rule, macro, list, required_engine_version, required_plugin_versions`);
                 }
@@ -229,6 +254,10 @@ export function rulesFileProblems(files: readonly RulesFile[], loaded: LoadedNam
                 problems.push(`${where}: priority ${JSON.stringify(item.priority)} is not a Falco priority; accepted (any case): ${RULE_PRIORITIES.join(", ")}`);
             }
             checkExceptions(item.exceptions, where, problems);
+            if (typeof item.source === "string" && !LOADED_SOURCES.includes(item.source)) {
+                // Falco only warns and skips such a rule: it would silently never fire.
+                problems.push(`${where}: source ${JSON.stringify(item.source)} is not loaded here, so Falco would skip the rule; accepted: ${LOADED_SOURCES.join(", ")}`);
+            }
             before[kind].add(name);
         });
     }
