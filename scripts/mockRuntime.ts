@@ -11,6 +11,8 @@ import YAML from "yaml";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const PROJECT_NAME = "falco";
+/** The Pulumi organization the mock runtime reports (pulumi.getOrganization()). */
+export const MOCK_ORGANIZATION = "homelab-org";
 
 /** Pulumi's marker for a secret value in serialized properties. */
 const SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
@@ -174,6 +176,7 @@ export async function runProgram(
         PROJECT_NAME,
         stack,
         true,
+        MOCK_ORGANIZATION,
     );
     // The mock's newResource hook does not see parents; the monitor's request does.
     const monitor = pulumi.runtime.getMonitor() as any;
