@@ -9,6 +9,7 @@ import { FalcoNetworkPolicies } from "./components/networkPolicies";
 import { loadFalcoRules } from "./components/rules";
 import { FalcoMonitoring } from "./components/monitoring";
 import { eventRouting, withEventRouting } from "./components/monitoring/eventRouting";
+import { operatorOutputs } from "./components/stackOutputs";
 
 // Validate everything first: a bad value stops the run before any resource is declared.
 const config = loadStackConfig();
@@ -59,3 +60,9 @@ export const footprint = footprintSummary(computeFootprint(values, footprintSizi
 /** Secret: `pulumi stack output webuiLogin --show-secrets`. */
 export const webuiLogin = credentials.webuiLogin;
 export const networkPolicyNames = networkPolicies.names;
+
+// Operator outputs (README "Operations" uses the same names).
+const operator = operatorOutputs(config);
+export const webUi = operator.webUi;
+export const eventTargets = operator.eventTargets;
+export const objects = operator.objects;

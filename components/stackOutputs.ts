@@ -1,0 +1,46 @@
+import type { StackConfig } from "./config/stackConfig";
+import { chartObjects, webUiPortForwardCommand } from "./chartObjects";
+import { ALERTMANAGER_API_PATH, LOKI_PUSH_PATH, PORTS } from "./falcoValues";
+
+/**
+ * What an operator needs at a glance, as plain data computed from validated
+ * configuration (`pulumi stack output`, and the offline render's outputs.json).
+ */
+export interface OperatorOutputs {
+    webUi: { portForward: string; url: string };
+    eventTargets: {
+        alertmanager: { url: string; minimumPriority: string };
+        loki: { url: string; minimumPriority: string };
+    };
+    /** Names of the chart's workloads, services and the event store's volume claim, for kubectl. */
+    objects: {
+        falcoDaemonSet: string;
+        sidekickDeployment: string;
+        webUiDeployment: string;
+        redisStatefulSet: string;
+        services: { sidekick: string; webUi: string; redis: string };
+        redisDataClaim: string;
+    };
+}
+
+export function operatorOutputs(config: StackConfig): OperatorOutputs {
+    const objects = chartObjects(config.releaseName);
+    return {
+        webUi: {
+            portForward: webUiPortForwardCommand(config.namespace, config.releaseName),
+            url: `http://localhost:${PORTS.webui}`,
+        },
+        eventTargets: {
+            alertmanager: { url: `${config.alertmanager.url}${ALERTMANAGER_API_PATH}`, minimumPriority: config.alertmanager.minimumPriority },
+            loki: { url: `${config.loki.url}${LOKI_PUSH_PATH}`, minimumPriority: config.loki.minimumPriority },
+        },
+        objects: {
+            falcoDaemonSet: objects.falco.name,
+            sidekickDeployment: objects.sidekick.name,
+            webUiDeployment: objects.webui.name,
+            redisStatefulSet: objects.redis.name,
+            services: { sidekick: objects.services.sidekick, webUi: objects.services.webui, redis: objects.services.redis },
+            redisDataClaim: objects.redisDataClaim,
+        },
+    };
+}
