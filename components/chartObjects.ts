@@ -1,4 +1,5 @@
 import { PORTS } from "./falcoValues";
+import { chartPodSelector } from "./network/chartPods";
 
 /**
  * Names of the objects the falco chart 8.0.1 and its falcosidekick 0.12.1
@@ -23,12 +24,8 @@ export interface Workload {
     name: string;
     /** Containers, init containers included, by name. */
     containers: string[];
-    /**
-     * Pod selector labels, where they are the same in every template version
-     * around the pinned one (Falco's); the subchart's changed across versions,
-     * so its workloads are addressed by name.
-     */
-    selector?: Record<string, string>;
+    /** The pod selector labels (the NetworkPolicies select on the same), which `kubectl -l` can use. */
+    selector: Record<string, string>;
 }
 
 export interface ChartObjects {
@@ -52,11 +49,16 @@ export function chartObjects(releaseName: string): ChartObjects {
             name: falcoName,
             // modern_ebpf needs no driver loader; falcoctl installs and then follows the rules artifacts.
             containers: ["falco", "falcoctl-artifact-follow", "falcoctl-artifact-install"],
-            selector: { "app.kubernetes.io/name": "falco", "app.kubernetes.io/instance": releaseName },
+            selector: chartPodSelector(releaseName, "falco"),
         },
-        sidekick: { kind: "Deployment", name: sidekickName, containers: ["falcosidekick"] },
-        webui: { kind: "Deployment", name: `${sidekickName}-ui`, containers: ["falcosidekick-ui", "wait-redis"] },
-        redis: { kind: "StatefulSet", name: redisName, containers: ["redis"] },
+        sidekick: { kind: "Deployment", name: sidekickName, containers: ["falcosidekick"], selector: chartPodSelector(releaseName, "sidekick") },
+        webui: {
+            kind: "Deployment",
+            name: `${sidekickName}-ui`,
+            containers: ["falcosidekick-ui", "wait-redis"],
+            selector: chartPodSelector(releaseName, "webui"),
+        },
+        redis: { kind: "StatefulSet", name: redisName, containers: ["redis"], selector: chartPodSelector(releaseName, "redis") },
         services: { sidekick: sidekickName, webui: `${sidekickName}-ui`, redis: redisName },
         redisDataClaim: `${redisName}-data-${redisName}-0`,
     };

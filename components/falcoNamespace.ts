@@ -48,7 +48,11 @@ export class FalcoNamespace extends pulumi.ComponentResource {
                     labels: podSecurityLabels(),
                 },
             },
-            { parent: this },
+            // The event store (redis' PVC) is created by the chart's StatefulSet, not by
+            // Pulumi; deleting the StatefulSet keeps it, deleting the namespace does not.
+            // So the namespace is what must not go by surprise: destroy and replace stop
+            // here (README, "Destroy without losing the event store").
+            { parent: this, protect: true },
         );
         this.name = this.namespace.metadata.name;
         this.registerOutputs({ name: this.name });

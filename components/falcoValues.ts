@@ -108,6 +108,7 @@ export interface SidekickValues {
         resources: ResourceSpec;
         initContainer: { resources: ResourceSpec; securityContext: ContainerSecurityContext };
         redis: {
+            image: { registry: string; repository: string; tag: string };
             storageEnabled: boolean;
             storageSize: string;
             storageClass: string;
@@ -215,6 +216,7 @@ export function falcoValues(config: StackConfig, rules?: FalcoRules): FalcoChart
                 // The wait-redis init container only runs redis-cli ping.
                 initContainer: { resources: resources(config.resources.webuiInit), securityContext: restrictedContainer(true) },
                 redis: {
+                    image: { ...config.redisImage },
                     storageEnabled: true,
                     storageSize: config.redis.storageSize,
                     storageClass: config.redis.storageClass,

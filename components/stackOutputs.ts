@@ -1,5 +1,5 @@
 import type { StackConfig } from "./config/stackConfig";
-import { chartObjects, webUiPortForwardCommand } from "./chartObjects";
+import { chartObjects, labelSelector, webUiPortForwardCommand, Workload } from "./chartObjects";
 import { ALERTMANAGER_API_PATH, LOKI_PUSH_PATH, PORTS } from "./falcoValues";
 
 /**
@@ -14,13 +14,22 @@ export interface OperatorOutputs {
     };
     /** Names of the chart's workloads, services and the event store's volume claim, for kubectl. */
     objects: {
-        falcoDaemonSet: string;
-        sidekickDeployment: string;
-        webUiDeployment: string;
-        redisStatefulSet: string;
+        workloads: Record<"falco" | "sidekick" | "webUi" | "redis", WorkloadOutput>;
         services: { sidekick: string; webUi: string; redis: string };
         redisDataClaim: string;
     };
+}
+
+export interface WorkloadOutput {
+    kind: Workload["kind"];
+    name: string;
+    containers: string[];
+    /** For `kubectl -l`. */
+    podSelector: string;
+}
+
+function workloadOutput(workload: Workload): WorkloadOutput {
+    return { kind: workload.kind, name: workload.name, containers: [...workload.containers], podSelector: labelSelector(workload.selector) };
 }
 
 export function operatorOutputs(config: StackConfig): OperatorOutputs {
@@ -35,10 +44,12 @@ export function operatorOutputs(config: StackConfig): OperatorOutputs {
             loki: { url: `${config.loki.url}${LOKI_PUSH_PATH}`, minimumPriority: config.loki.minimumPriority },
         },
         objects: {
-            falcoDaemonSet: objects.falco.name,
-            sidekickDeployment: objects.sidekick.name,
-            webUiDeployment: objects.webui.name,
-            redisStatefulSet: objects.redis.name,
+            workloads: {
+                falco: workloadOutput(objects.falco),
+                sidekick: workloadOutput(objects.sidekick),
+                webUi: workloadOutput(objects.webui),
+                redis: workloadOutput(objects.redis),
+            },
             services: { sidekick: objects.services.sidekick, webUi: objects.services.webui, redis: objects.services.redis },
             redisDataClaim: objects.redisDataClaim,
         },

@@ -38,6 +38,8 @@ export interface ProgramRun {
     transforms: Record<string, pulumi.ResourceTransform[]>;
     /** URNs each registration depends on (explicit dependsOn and inputs' resources), by type and name. */
     dependencies: Array<{ type: string; name: string; dependsOn: string[] }>;
+    /** `type::name` of every resource registered with the `protect` option. */
+    protectedResources: string[];
 }
 
 export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
@@ -154,6 +156,7 @@ export async function runProgram(
     const providerGenerated: string[] = [];
     const transforms: Record<string, pulumi.ResourceTransform[]> = {};
     const dependencies: ProgramRun["dependencies"] = [];
+    const protectedResources: string[] = [];
     const mockState = (args: pulumi.runtime.MockResourceArgs): Record<string, unknown> => {
         if (args.type === STACK_REFERENCE_TYPE) {
             return { ...args.inputs, outputs: stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] };
@@ -190,6 +193,9 @@ export async function runProgram(
             inputs: redactSecrets(inputs, secretValues) as Record<string, unknown>,
         });
         dependencies.push({ type: req.getType(), name: req.getName(), dependsOn: req.getDependenciesList() });
+        if (req.getProtect()) {
+            protectedResources.push(`${req.getType()}::${req.getName()}`);
+        }
         return registerResource(req, callback);
     };
     pulumi.runtime.setAllConfig(config);
@@ -211,5 +217,5 @@ export async function runProgram(
     for (let i = 0; i < 5; i++) {
         await new Promise((resolve) => setImmediate(resolve));
     }
-    return { resources, outputs, secretValues, providerGenerated, transforms, dependencies };
+    return { resources, outputs, secretValues, providerGenerated, transforms, dependencies, protectedResources };
 }

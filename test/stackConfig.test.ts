@@ -64,6 +64,8 @@ describe("stack configuration validation", () => {
         ["a node count that is not an integer", { nodes: "five" }, /^falco:nodes: "five" is not a valid integer/],
         ["an object key given malformed JSON", { driver: "{kind: modern_ebpf" }, /^falco:driver: "\{kind: modern_ebpf" is not a valid object/],
         ["a footprint warning percent out of range", { footprintMemoryWarnPercent: 0 }, /^falco:footprintMemoryWarnPercent: 0 is not accepted; accepted: an integer from 1 to 100/],
+        ["a moving redis image tag", { redisImage: { ...homelabObject("redisImage"), tag: "latest" } }, /^falco:redisImage\.tag: "latest" is not accepted; accepted: a fixed tag/],
+        ["a redis image without a repository", { redisImage: { registry: "docker.io", tag: "8.2" } }, /^falco:redisImage\.repository: missing/],
     ];
 
     for (const [what, overrides, expected] of cases) {

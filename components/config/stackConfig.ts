@@ -84,6 +84,14 @@ export interface StackConfig {
     rulesVersion: string;
     monitoring: MonitoringConfig;
     monitoringStack: string;
+    /** The web UI's redis image (webui.redis.image); an alternative for 16K-page kernels. */
+    redisImage: ContainerImage;
+}
+
+export interface ContainerImage {
+    registry: string;
+    repository: string;
+    tag: string;
 }
 
 export type ConfigKey = keyof StackConfig;
@@ -109,6 +117,7 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     rulesVersion: "string",
     monitoring: "object",
     monitoringStack: "string",
+    redisImage: "object",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -272,6 +281,8 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     const monitoring = readMonitoringConfig(r, v.monitoring ?? {}, p("monitoring"));
     const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
 
+    const redisImage = readContainerImage(r, v.redisImage ?? {}, p("redisImage"));
+
     const config: StackConfig = {
         namespace,
         releaseName,
@@ -292,6 +303,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         rulesVersion,
         monitoring,
         monitoringStack,
+        redisImage,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {
@@ -301,4 +313,25 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     }
     problems.throwIfAny();
     return config;
+}
+
+/** registry/repository:tag, each part non-empty; a moving `latest` tag is refused (the cluster's Gatekeeper refuses it too). */
+function readContainerImage(r: FieldReader, value: unknown, path: string): ContainerImage {
+    const obj = r.object(value, path, ["registry", "repository", "tag"]);
+    const part = (key: "registry" | "repository" | "tag", pattern: RegExp, accepted: string): string => {
+        const text = r.string(obj[key], `${path}.${key}`);
+        if (typeof obj[key] === "string" && !pattern.test(text)) {
+            r.problems.add(`${path}.${key}: ${JSON.stringify(text)} is not accepted; accepted: ${accepted}`);
+        }
+        return text;
+    };
+    const image = {
+        registry: part("registry", /^[a-z0-9.-]+(:[0-9]+)?$/, "a registry host, e.g. docker.io"),
+        repository: part("repository", /^[a-z0-9]+([._\/-][a-z0-9]+)*$/, "a repository path, e.g. redis/redis-stack"),
+        tag: part("tag", /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an image tag, e.g. 7.2.0-v11"),
+    };
+    if (image.tag === "latest") {
+        r.problems.add(`${path}.tag: "latest" is not accepted; accepted: a fixed tag, e.g. 7.2.0-v11 (latest moves, and the cluster refuses it)`);
+    }
+    return image;
 }
