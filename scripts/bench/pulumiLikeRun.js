@@ -1,0 +1,42 @@
+// Runs one program in this fresh process the way Pulumi's nodejs runtime does before it
+// requires the program (@pulumi/pulumi cmd/run/run.js): the language host passes the
+// tsconfig path in PULUMI_NODEJS_TSCONFIG_PATH (Pulumi.yaml runtime.options.tsconfig);
+// transpileOnly comes from PULUMI_NODEJS_TRANSPILE_ONLY when set, else from that
+// tsconfig's own compilerOptions.noCheck, read with Pulumi's own loader; then ts-node is
+// registered with the same options. The program then runs under the mock runtime instead
+// of an engine. Plain JavaScript, because it decides how TypeScript is loaded.
+//
+//   node pulumiLikeRun.js ENTRY STACK   (engine configuration as JSON in BENCH_CONFIG)
+// Prints one JSON line: resources registered, transpileOnly, @pulumi SDK packages loaded.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const projectRoot = path.resolve(__dirname, "..", "..");
+process.chdir(projectRoot);
+const [entry, stack] = process.argv.slice(2);
+
+const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH || "tsconfig.json";
+const skipProject = !fs.existsSync(tsConfigPath);
+const compilerOptions = require("@pulumi/pulumi/tsutils").loadTypeScriptCompilerOptions(tsConfigPath);
+const transpileOnlyEnv = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+const transpileOnly = transpileOnlyEnv ? transpileOnlyEnv === "true" : compilerOptions.noCheck;
+require("ts-node").register({ compiler: "typescript", transpileOnly, project: tsConfigPath, skipProject, compilerOptions: {} });
+
+const { runProgram } = require(path.join(projectRoot, "scripts", "mockRuntime.ts"));
+runProgram(JSON.parse(process.env.BENCH_CONFIG || "{}"), stack, path.resolve(entry)).then(
+    (run) => {
+        const sdks = new Set();
+        for (const id of Object.keys(require.cache)) {
+            const match = /node_modules[\\/]@pulumi[\\/]([^\\/]+)[\\/]/.exec(id);
+            if (match) {
+                sdks.add(`@pulumi/${match[1]}`);
+            }
+        }
+        process.stdout.write(JSON.stringify({ resources: run.resources.length, transpileOnly: Boolean(transpileOnly), sdks: [...sdks].sort() }) + "\n");
+    },
+    (err) => {
+        console.error(err);
+        process.exit(1);
+    },
+);
