@@ -14,25 +14,14 @@
  * Figures only; no test asserts on time.
  */
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
+import { launchLikePulumi, pulumiTsconfig } from "./bench/launch";
 import { PROJECT_ROOT, resolveConfig, runProgram } from "./mockRuntime";
-import { renderFiles } from "./render";
-import { parseStackConfig } from "../components/config/stackConfig";
-import { footprintSizing } from "../components/footprint";
+import { CUSTOM_RULE_COUNTS, evaluateAndRender, NODE_COUNTS, withCustomRules } from "./bench/growth";
 
-const LAUNCHER = path.join(PROJECT_ROOT, "scripts", "bench", "pulumiLikeRun.js");
 const PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 const BASELINE = path.join(PROJECT_ROOT, "scripts", "bench", "baselineProgram.ts");
 const HOMELAB = path.join(PROJECT_ROOT, "Pulumi.homelab.yaml");
-
-interface LaunchResult {
-    ms: number;
-    resources: number;
-    transpileOnly: boolean;
-    sdks: string[];
-}
 
 export function median(values: number[]): number {
     const sorted = [...values].sort((x, y) => x - y);
@@ -40,33 +29,7 @@ export function median(values: number[]): number {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The tsconfig Pulumi's language host hands the runtime (Pulumi.yaml runtime.options.tsconfig). */
-function pulumiTsconfig(): string | undefined {
-    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
-    return project.runtime?.options?.tsconfig;
-}
-
-function launch(entry: string, config: Record<string, string>, extraEnv: Record<string, string> = {}): LaunchResult {
-    const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true", BENCH_CONFIG: JSON.stringify(config), ...extraEnv };
-    delete env.PULUMI_NODEJS_TSCONFIG_PATH;
-    delete env.TS_NODE_TRANSPILE_ONLY;
-    const tsconfig = extraEnv.PULUMI_NODEJS_TSCONFIG_PATH ?? pulumiTsconfig();
-    if (tsconfig) {
-        env.PULUMI_NODEJS_TSCONFIG_PATH = tsconfig;
-    }
-    if (!("PULUMI_NODEJS_TRANSPILE_ONLY" in extraEnv)) {
-        delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
-    }
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [LAUNCHER, entry, "homelab"], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) {
-        throw new Error(`bench: ${path.relative(PROJECT_ROOT, entry)} failed (exit ${result.status}):\n${result.stderr}`);
-    }
-    const lastLine = result.stdout.trim().split("\n").pop()!;
-    return { ms, ...JSON.parse(lastLine) };
-}
-
+const launch = launchLikePulumi;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 
 function parseArgs(argv: string[]): { rounds: number; suite: boolean } {
@@ -82,19 +45,6 @@ function parseArgs(argv: string[]): { rounds: number; suite: boolean } {
         }
     }
     return { rounds, suite };
-}
-
-/** Evaluates the program in this process for a configuration and measures the render it gives. */
-export async function evaluateAndRender(config: Record<string, string>): Promise<{ ms: number; resources: number; renderBytes: number }> {
-    const started = process.hrtime.bigint();
-    const run = await runProgram(config);
-    const files = renderFiles(run, footprintSizing(parseStackConfig(config)));
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    let renderBytes = 0;
-    for (const content of files.values()) {
-        renderBytes += Buffer.byteLength(content);
-    }
-    return { ms, resources: run.resources.length, renderBytes };
 }
 
 /** The policy pack's benchmark on 1,000 objects, once the policy pack provides one. */
@@ -123,11 +73,15 @@ async function main(): Promise<void> {
         typeChecked.push(launch(PROGRAM, config, { PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.json", PULUMI_NODEJS_TRANSPILE_ONLY: "false" }).ms);
     }
 
-    console.log("\nnode counts: program evaluation and render (in-process, after the first evaluation)");
+    console.log("\ngrowth: program evaluation and render, in-process (after one warm-up evaluation)");
     await evaluateAndRender(config);
-    for (const nodes of [5, 50, 500]) {
-        const figures = await evaluateAndRender({ ...config, "falco:nodes": String(nodes) });
-        console.log(`  nodes ${String(nodes).padStart(3)}: ${figures.ms.toFixed(0).padStart(5)} ms, ${figures.resources} resources, ${figures.renderBytes} render bytes`);
+    const row = (label: string, p: { ms: number; resources: number; renderBytes: number }) =>
+        console.log(`  ${label.padEnd(18)} ${p.ms.toFixed(0).padStart(5)} ms  ${String(p.resources).padStart(3)} resources  ${String(p.renderBytes).padStart(8)} render bytes`);
+    for (const nodes of NODE_COUNTS) {
+        row(`nodes ${nodes}`, await evaluateAndRender({ ...config, "falco:nodes": String(nodes) }));
+    }
+    for (const rules of CUSTOM_RULE_COUNTS) {
+        row(`custom rules ${rules}`, await withCustomRules(rules, () => evaluateAndRender(config)));
     }
 
     console.log(`\npolicy checker, 1,000 objects: ${await policyFigure()}`);

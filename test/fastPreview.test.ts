@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import YAML from "yaml";
-import { PROJECT_ROOT } from "../scripts/mockRuntime";
+import { launchLikePulumi } from "../scripts/bench/launch";
+import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
+import { homelabEngineConfig } from "./support/configFixtures";
 
 /** The tsconfig Pulumi's nodejs runtime reads: Pulumi.yaml runtime.options.tsconfig, else tsconfig.json. */
 function pulumiTsconfigPath(): string {
@@ -45,5 +47,22 @@ describe("fast preview: Pulumi runs the program transpile-only, the tests type-c
         const projectIndex = args.findIndex((a) => a === "-p" || a === "--project");
         const checked = projectIndex >= 0 ? path.join(PROJECT_ROOT, args[projectIndex + 1]) : path.join(PROJECT_ROOT, "tsconfig.json");
         expect(resolvedOptions(checked).noCheck, `${checked} must not set noCheck`).to.not.equal(true);
+    });
+
+    it("has ts-node transpile the preview with swc, from a dependency that npm ci installs", () => {
+        const read = ts.readConfigFile(pulumiTsconfigPath(), ts.sys.readFile);
+        expect(read.config["ts-node"], pulumiTsconfigPath()).to.deep.include({ swc: true });
+        const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+        expect(packageJson.dependencies).to.have.property("@swc/core");
+    });
+
+    it("declares on the preview path (fresh process, loaded as Pulumi loads it) exactly what the tests see", async () => {
+        const config = homelabEngineConfig();
+        const preview = launchLikePulumi(path.join(PROJECT_ROOT, "index.ts"), config, {}, true);
+        expect(preview.transpileOnly).to.equal(true);
+        expect(preview.transpiler).to.equal("swc");
+        const tested = await runProgram(config);
+        expect(preview.run!.resources).to.deep.equal(JSON.parse(JSON.stringify(tested.resources)));
+        expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
     });
 });

@@ -7,7 +7,8 @@
 // of an engine. Plain JavaScript, because it decides how TypeScript is loaded.
 //
 //   node pulumiLikeRun.js ENTRY STACK   (engine configuration as JSON in BENCH_CONFIG)
-// Prints one JSON line: resources registered, transpileOnly, @pulumi SDK packages loaded.
+// Prints one JSON line: resources registered, transpileOnly, the transpiler, @pulumi SDK
+// packages loaded, and with BENCH_PRINT_RUN=1 the recorded resources and outputs too.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -23,6 +24,11 @@ const transpileOnlyEnv = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
 const transpileOnly = transpileOnlyEnv ? transpileOnlyEnv === "true" : compilerOptions.noCheck;
 require("ts-node").register({ compiler: "typescript", transpileOnly, project: tsConfigPath, skipProject, compilerOptions: {} });
 
+/** "swc" when ts-node loaded @swc/core to transpile, else "typescript". */
+function transpilerInUse() {
+    return Object.keys(require.cache).some((id) => /node_modules[\\/]@swc[\\/]core[\\/]/.test(id)) ? "swc" : "typescript";
+}
+
 const { runProgram } = require(path.join(projectRoot, "scripts", "mockRuntime.ts"));
 runProgram(JSON.parse(process.env.BENCH_CONFIG || "{}"), stack, path.resolve(entry)).then(
     (run) => {
@@ -33,7 +39,9 @@ runProgram(JSON.parse(process.env.BENCH_CONFIG || "{}"), stack, path.resolve(ent
                 sdks.add(`@pulumi/${match[1]}`);
             }
         }
-        process.stdout.write(JSON.stringify({ resources: run.resources.length, transpileOnly: Boolean(transpileOnly), sdks: [...sdks].sort() }) + "\n");
+        const summary = { resources: run.resources.length, transpileOnly: Boolean(transpileOnly), transpiler: transpilerInUse(), sdks: [...sdks].sort() };
+        const full = process.env.BENCH_PRINT_RUN === "1" ? { run: { resources: run.resources, outputs: run.outputs } } : {};
+        process.stdout.write(JSON.stringify({ ...summary, ...full }) + "\n");
     },
     (err) => {
         console.error(err);
