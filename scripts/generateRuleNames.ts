@@ -12,9 +12,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { UPSTREAM_DIR } from "../test/support/upstream";
 import { PROJECT_ROOT } from "./mockRuntime";
-
-export const UPSTREAM_DIR = path.resolve(PROJECT_ROOT, "..", "shared", "upstream");
 export const GENERATED_NAMES_PATH = path.join(PROJECT_ROOT, "components", "rules", "upstreamRuleNames.ts");
 
 /** Which upstream file holds which ruleset version. */

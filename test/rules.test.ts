@@ -4,7 +4,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { UserInputError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/stackConfig";
-import { falcoValues } from "../components/falcoValues";
+import { falcoValues, mergeValues } from "../components/falcoValues";
 import { falcoRules, readRulesFolder, RULES_DIR, TUNING_FILE } from "../components/rules";
 import { loadedUpstreamNames, rulesSources } from "../components/rules/rulesSources";
 import { RulesFile, rulesFileProblems } from "../components/rules/validate";
@@ -78,6 +78,13 @@ describe("Falco rules", () => {
             expect(values.falco!.rules).to.deep.equal([{ disable: { rule: "Attach/Exec Pod" } }]);
             // The rest of the values is untouched by the rules.
             expect(values.driver).to.deep.equal(falcoValues(homelab).driver);
+        });
+
+        it("merge into the other values without dropping a sibling, and refuse to set a value twice", () => {
+            const base = { falcoctl: { artifact: { install: { securityContext: { runAsNonRoot: true } } } }, driver: { kind: "x" } };
+            const merged = mergeValues(base, { falcoctl: { artifact: { follow: { enabled: false } } } });
+            expect(merged).to.deep.equal({ falcoctl: { artifact: { install: { securityContext: { runAsNonRoot: true } }, follow: { enabled: false } } }, driver: { kind: "x" } });
+            expect(() => mergeValues(base, { driver: { kind: "y" } })).to.throw("internal error: chart value driver.kind is set twice");
         });
 
         it("follow the floating tag like the chart when falco:rulesVersion is 5", () => {
