@@ -6,7 +6,8 @@ import { DASHBOARD_CONFIGMAP_NAME, DASHBOARD_FILE } from "../../components/monit
 import { ALERT_NAMES } from "../../components/monitoring/alerts";
 import { DASHBOARD_TITLE, DATASOURCE_VARIABLES, falcoDashboard } from "../../components/monitoring/dashboard";
 import { checkStackUrl, MONITORING_STACK_OUTPUTS } from "../../components/monitoring/eventRouting";
-import { catalogueNames } from "../../components/monitoring/metrics";
+import { catalogueNames, METRICS } from "../../components/monitoring/metrics";
+import { renderFiles } from "../../scripts/render";
 import { README_PATH } from "../../scripts/docs";
 import { ProgramRun, RecordedResource, runProgram, STACK_REFERENCE_TYPE } from "../../scripts/mockRuntime";
 import { homelabEngineConfig, homelabObject, homelabWith } from "../support/configFixtures";
@@ -32,6 +33,29 @@ describe("monitoring objects the program declares", () => {
     let run: ProgramRun;
     before(async () => {
         run = await runProgram(homelabEngineConfig());
+    });
+
+    it("are in the offline render, one manifest each", () => {
+        const files = [...renderFiles(run).keys()];
+        for (const file of [
+            "manifests/servicemonitor_falco_falco.yaml",
+            "manifests/servicemonitor_falco_falco-falcosidekick.yaml",
+            "manifests/prometheusrule_falco_falco-security-alerts.yaml",
+            `manifests/configmap_falco_${DASHBOARD_CONFIGMAP_NAME}.yaml`,
+        ]) {
+            expect(files).to.include(file);
+        }
+    });
+
+    it("read only metrics that the chart values make Falco export", () => {
+        const [chart] = byType(run, CHART);
+        const metrics = (chart.inputs.values as any).metrics;
+        expect(metrics.enabled, "metrics.enabled (also turns on the web server's /metrics)").to.equal(true);
+        const needed = new Set(Object.values(METRICS).flatMap((m) => (m.needs ? [m.needs] : [])));
+        expect([...needed].sort()).to.deep.equal(["kernelEventCountersEnabled", "resourceUtilizationEnabled", "rulesCountersEnabled"]);
+        for (const option of needed) {
+            expect(metrics[option], `metrics.${option}`).to.equal(true);
+        }
     });
 
     describe("ServiceMonitors", () => {
