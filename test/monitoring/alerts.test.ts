@@ -5,6 +5,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { ALERT_NAMES, CRYPTOMINING_RULES, falcoAlertRuleGroups, PROMETHEUS_RULE_NAME, REVERSE_SHELL_RULES, RuleGroup, UPSTREAM_MATCHED_RULES } from "../../components/monitoring/alerts";
 import { catalogueNames, falcoMetricPriority, METRICS, MetricCatalogue, sidekickMetricPriority } from "../../components/monitoring/metrics";
+import { readRulesFolder } from "../../components/rules";
 import { runProgram } from "../../scripts/mockRuntime";
 import { homelabEngineConfig } from "../support/configFixtures";
 import { promtool, requirePromtool } from "../support/promtool";
@@ -78,6 +79,20 @@ describe("alert rules falco-security-alerts", () => {
         expect(sidekickMetricPriority("error")).to.equal("5");
         expect(sidekickMetricPriority("critical")).to.equal("6");
         expect(sidekickMetricPriority("emergency")).to.equal("8");
+    });
+
+    it("match custom rules that rules/ defines, at a priority the critical alert also sees", () => {
+        const defined = new Map<string, string>();
+        for (const file of readRulesFolder()) {
+            for (const item of (YAML.parse(file.text) ?? []) as any[]) {
+                if (item && typeof item.rule === "string" && item.override === undefined) defined.set(item.rule, String(item.priority).toLowerCase());
+            }
+        }
+        const custom = [...REVERSE_SHELL_RULES, ...CRYPTOMINING_RULES].filter((r) => !(UPSTREAM_MATCHED_RULES as readonly string[]).includes(r));
+        expect(custom.length).to.be.greaterThan(0);
+        for (const name of custom) {
+            expect(defined.get(name), `${name} is not a rule of rules/`).to.equal("critical");
+        }
     });
 
     describe("against the upstream reference data", () => {
