@@ -17,6 +17,9 @@ import { policy as k8spsphostnamespace } from "./k8spsphostnamespace";
 import { policy as k8spspprivilegedcontainer } from "./k8spspprivilegedcontainer";
 import { policy as k8spspreadonlyrootfilesystem } from "./k8spspreadonlyrootfilesystem";
 import { policy as k8srequiredresources } from "./k8srequiredresources";
+import { policy as falcoRingBuffers } from "./falcoRingBuffers";
+import { policy as redisMaxmemoryHeadroom } from "./redisMaxmemoryHeadroom";
+import { policy as redisSnapshotStorage } from "./redisSnapshotStorage";
 
 new PolicyPack("falco-homelab-gatekeeper", {
     policies: [
@@ -34,5 +37,9 @@ new PolicyPack("falco-homelab-gatekeeper", {
         k8spspreadonlyrootfilesystem,
         k8sblocknodeport,
         gatekeeperWarningsPolicy(GATEKEEPER_TEMPLATES),
+        // The stack's own sizing invariants, over the values given to the falco chart.
+        redisMaxmemoryHeadroom,
+        redisSnapshotStorage,
+        falcoRingBuffers,
     ],
 });

@@ -57,7 +57,7 @@ describe("stack configuration validation", () => {
         [
             "a memory limit above the cluster maximum",
             { resources: { ...homelabObject("resources"), redis: { requests: { cpu: "50m", memory: "1536Mi" }, limits: { cpu: "200m", memory: "2049Mi" } } } },
-            /^falco:resources\.redis\.limits\.memory: "2049Mi" is above the cluster's maximum container memory limit "2Gi"/,
+            /^falco:resources\.redis: Gatekeeper would refuse the pods \(k8scontainerlimits\): container <redis> memory limit <2049Mi> is higher than the maximum allowed of <2Gi> \[constraint container-memory-at-most-2gi\]/,
         ],
         ["a rules list that is not a list", { disabledRules: { name: "x" } }, /^falco:disabledRules: .* is not a list/],
         ["an empty rule name", { disabledRules: ["Attach/Exec Pod", " "] }, /^falco:disabledRules\[1\]: empty rule name/],

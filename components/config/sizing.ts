@@ -1,6 +1,13 @@
+import * as path from "path";
+import type { Constraint } from "../../policies/core/constraints";
+import { evaluate } from "../../policies/core/evaluate";
+import { loadConstraints } from "../../policies/core/constraints";
+import { UnusableInputError } from "../../policies/core/types";
+import { GATEKEEPER_TEMPLATES } from "../../policies/gatekeeperTemplates";
+import { FALCO_IMAGE } from "../falcoValues";
 import { show } from "./errors";
-import { addQuantities, compareQuantities, formatBytes, mustParseQuantity, parseRedisMemory, Quantity } from "./quantity";
-import type { StackConfig } from "./stackConfig";
+import { addQuantities, compareQuantities, formatBytes, mustParseQuantity, multiplyQuantity, parseQuantity, parseRedisMemory, quantityFromBytes } from "./quantity";
+import type { ComponentName, StackConfig } from "./stackConfig";
 
 /**
  * Sizing rules that span several keys. The configuration validation and the
@@ -28,31 +35,148 @@ export function checkRedisMaxmemory(maxmemory: string, memoryLimit: string, wher
     return undefined;
 }
 
-/** Returns a problem message when a container's memory limit exceeds the cluster's admission maximum. */
-export function checkMemoryLimitMaximum(memoryLimit: string, maximum: Quantity, maximumText: string, where: string): string | undefined {
-    const limit = mustParseQuantity(memoryLimit);
-    if (compareQuantities(limit, maximum) > 0) {
-        return `${where}: ${show(memoryLimit)} is above the cluster's maximum container memory limit ${show(maximumText)}; accepted: at most ${maximumText}, or Gatekeeper refuses the pods`;
+/**
+ * The redis PVC must hold a full RDB snapshot of `maxmemory` plus its rewrite:
+ * BGSAVE writes temp-<pid>.rdb beside the previous dump.rdb and renames it only
+ * when done, so two snapshots coexist on disk. An RDB is at most about the size
+ * of the dataset (compression only helps), so the volume needs 2 x maxmemory.
+ */
+export const REDIS_SNAPSHOT_COPIES = 2;
+
+export function checkRedisSnapshotStorage(maxmemory: string, storageSize: string, where: { maxmemory: string; storage: string }): string | undefined {
+    const max = parseRedisMemory(maxmemory);
+    const storage = parseQuantity(storageSize);
+    if (!max || !storage) {
+        return undefined; // reported by the single-value checks
+    }
+    const needed = multiplyQuantity(max, REDIS_SNAPSHOT_COPIES);
+    if (compareQuantities(storage, needed) < 0) {
+        return `${where.storage}: ${show(storageSize)} cannot hold an RDB snapshot of maxmemory ${show(maxmemory)} (${where.maxmemory}) and its rewrite beside it; accepted: at least ${formatBytes(needed)} (${REDIS_SNAPSHOT_COPIES} x maxmemory), or a smaller maxmemory`;
     }
     return undefined;
 }
 
-/** All cross-key sizing problems of a configuration whose single values are valid. */
-export function checkSizing(config: StackConfig): string[] {
+/** Falco's ring buffer size per preset 1..10: 1, 2, 4, ... 512 MiB (falco.yaml, buf_size_preset). */
+export function ringBufferBytes(bufSizePreset: number): bigint {
+    if (!Number.isInteger(bufSizePreset) || bufSizePreset < 1 || bufSizePreset > 10) {
+        throw new Error(`internal error: bufSizePreset ${bufSizePreset} outside 1..10`);
+    }
+    return 1n << BigInt(19 + bufSizePreset);
+}
+
+/**
+ * How many ring buffers Falco allocates on a node with `cpus` online CPUs:
+ * modern_ebpf shares one buffer among `cpusForEachBuffer` CPUs (0: one buffer
+ * for all; the last buffer may serve fewer CPUs, hence the ceiling), while the
+ * kmod and ebpf drivers keep one buffer per CPU (falco.yaml, cpus_for_each_buffer).
+ */
+export function ringBufferCount(kind: string, cpus: number, cpusForEachBuffer: number): number {
+    if (kind !== "modern_ebpf") {
+        return cpus;
+    }
+    if (cpusForEachBuffer === 0 || cpusForEachBuffer >= cpus) {
+        return 1;
+    }
+    return Math.ceil(cpus / cpusForEachBuffer);
+}
+
+/**
+ * Room Falco's userspace needs besides the ring buffers: rules engine, thread
+ * and file-descriptor tables, container metadata and output queues. The ring
+ * buffers are BPF maps (or kmod pages) charged to Falco's memory cgroup, so
+ * they and this headroom must both fit under the container limit.
+ */
+export const FALCO_USERSPACE_HEADROOM = mustParseQuantity("256Mi");
+
+/** Online CPUs of a node from its CPU quantity: Falco counts whole CPUs. */
+export function nodeCpuCount(cpu: string): number | undefined {
+    const q = parseQuantity(cpu);
+    if (!q || q.num <= 0n) {
+        return undefined;
+    }
+    return Number((q.num + q.den - 1n) / q.den);
+}
+
+export interface DriverSizing {
+    kind: string;
+    bufSizePreset: number;
+    cpusForEachBuffer: number;
+}
+
+export function checkFalcoRingBuffers(driver: DriverSizing, nodeCpu: string, memoryLimit: string, where: { driver: string; cpus: string; limit: string }): string | undefined {
+    const cpus = nodeCpuCount(nodeCpu);
+    const limit = parseQuantity(memoryLimit);
+    if (cpus === undefined || !limit) {
+        return undefined; // reported by the single-value checks
+    }
+    const count = ringBufferCount(driver.kind, cpus, driver.cpusForEachBuffer);
+    const buffers = quantityFromBytes(ringBufferBytes(driver.bufSizePreset) * BigInt(count));
+    const needed = addQuantities(buffers, FALCO_USERSPACE_HEADROOM);
+    if (compareQuantities(needed, limit) > 0) {
+        return `${where.limit}: ${show(memoryLimit)} does not hold Falco's ring buffers plus headroom: ${count} buffer(s) of ${formatBytes(quantityFromBytes(ringBufferBytes(driver.bufSizePreset)))} (${where.driver}: ${driver.kind}, bufSizePreset ${driver.bufSizePreset}, cpusForEachBuffer ${driver.cpusForEachBuffer}, ${cpus} CPUs from ${where.cpus}) = ${formatBytes(buffers)}, plus ${formatBytes(FALCO_USERSPACE_HEADROOM)} for Falco itself, needs ${formatBytes(needed)}; accepted: a memory limit of at least ${formatBytes(needed)}, a smaller bufSizePreset or more CPUs per buffer`;
+    }
+    return undefined;
+}
+
+/** The project folder: relative constraint paths in configuration are read from here. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Reads the Constraints `falco:gatekeeperConstraints` names; a problem message instead when unusable. */
+export function readGatekeeperConstraints(location: string, key: string): { constraints: Constraint[]; problem?: string } {
+    try {
+        return { constraints: loadConstraints(path.resolve(PROJECT_ROOT, location), GATEKEEPER_TEMPLATES) };
+    } catch (err) {
+        if (err instanceof UnusableInputError) {
+            return { constraints: [], problem: `${key}: ${show(location)} is not usable: ${err.message}; accepted: a file or folder of Gatekeeper Constraint YAML, relative to the project folder` };
+        }
+        throw err;
+    }
+}
+
+/** Templates that judge container resources, the part of a Pod the configuration decides. */
+const RESOURCE_TEMPLATES = GATEKEEPER_TEMPLATES.filter((t) => ["K8sContainerLimits", "K8sRequiredResources", "K8sContainerRequests", "K8sContainerRatios"].includes(t.kind));
+
+/**
+ * Runs the cluster's resource constraints (the policy pack's own rules, through
+ * the same core) on a Pod per component built from the configured resources,
+ * so that a limit the cluster refuses stops the run before anything is declared.
+ * Images other than Falco's are not known here, so only Falco's can match an exemptImages entry.
+ */
+export function checkAdmission(config: StackConfig, constraints: readonly Constraint[]): string[] {
     const problems: string[] = [];
-    const maximum = mustParseQuantity(config.maxContainerMemory);
-    for (const [component, spec] of Object.entries(config.resources)) {
-        const problem = checkMemoryLimitMaximum(spec.limits.memory, maximum, config.maxContainerMemory, `falco:resources.${component}.limits.memory`);
-        if (problem) {
-            problems.push(problem);
+    for (const [component, spec] of Object.entries(config.resources) as [ComponentName, StackConfig["resources"][ComponentName]][]) {
+        const pod = {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: `${config.releaseName}-${component}`, namespace: config.namespace },
+            spec: { containers: [{ name: component, image: component === "falco" ? FALCO_IMAGE : "", resources: { limits: { ...spec.limits }, requests: { ...spec.requests } } }] },
+        };
+        for (const v of evaluate([pod], constraints, RESOURCE_TEMPLATES)) {
+            if (v.enforcement === "mandatory") {
+                problems.push(`falco:resources.${component}: Gatekeeper would refuse the pods (${v.policy}): ${v.message}; accepted: resources the cluster's constraints admit`);
+            }
         }
     }
-    const redisProblem = checkRedisMaxmemory(config.redis.maxmemory, config.resources.redis.limits.memory, {
+    return problems;
+}
+
+/** All cross-key sizing problems of a configuration whose single values are valid. */
+export function checkSizing(config: StackConfig, constraints: readonly Constraint[]): string[] {
+    const problems = checkAdmission(config, constraints);
+    const redisMemory = checkRedisMaxmemory(config.redis.maxmemory, config.resources.redis.limits.memory, {
         maxmemory: "falco:redis.maxmemory",
         limit: "falco:resources.redis.limits.memory",
     });
-    if (redisProblem) {
-        problems.push(redisProblem);
+    const redisStorage = checkRedisSnapshotStorage(config.redis.maxmemory, config.redis.storageSize, { maxmemory: "falco:redis.maxmemory", storage: "falco:redis.storageSize" });
+    const ringBuffers = checkFalcoRingBuffers(config.driver, config.nodeAllocatable.cpu, config.resources.falco.limits.memory, {
+        driver: "falco:driver",
+        cpus: "falco:nodeAllocatable.cpu",
+        limit: "falco:resources.falco.limits.memory",
+    });
+    for (const problem of [redisMemory, redisStorage, ringBuffers]) {
+        if (problem) {
+            problems.push(problem);
+        }
     }
     return problems;
 }

@@ -2,7 +2,7 @@ import { ProblemList, show } from "./errors";
 import { FieldReader } from "./fieldReader";
 import { compareQuantities, Quantity } from "./quantity";
 import { MonitoringConfig, readMonitoringConfig, readMonitoringStack } from "./monitoringConfig";
-import { checkSizing } from "./sizing";
+import { checkSizing, readGatekeeperConstraints } from "./sizing";
 import { NetworkConfig, readNetworkConfig } from "./network";
 import { ACCEPTED_RULES_VERSIONS } from "../rules/rulesSources";
 
@@ -72,7 +72,6 @@ export interface StackConfig {
     alertmanager: OutputTarget;
     loki: OutputTarget;
     disabledRules: string[];
-    maxContainerMemory: string;
     nodes: number;
     nodeAllocatable: CpuMemory;
     /** Footprint warning threshold: percent of one node's allocatable memory that the stack's requests may take. */
@@ -86,6 +85,8 @@ export interface StackConfig {
     monitoringStack: string;
     /** The web UI's redis image (webui.redis.image); an alternative for 16K-page kernels. */
     redisImage: ContainerImage;
+    /** File or folder of the cluster's Gatekeeper Constraint YAML, relative to the project; the resource limits are checked against it. */
+    gatekeeperConstraints: string;
 }
 
 export interface ContainerImage {
@@ -108,7 +109,6 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     alertmanager: "object",
     loki: "object",
     disabledRules: "array",
-    maxContainerMemory: "string",
     nodes: "integer",
     nodeAllocatable: "object",
     footprintMemoryWarnPercent: "integer",
@@ -118,6 +118,7 @@ export const CONFIG_KEY_TYPES: Record<ConfigKey, "string" | "integer" | "object"
     monitoring: "object",
     monitoringStack: "string",
     redisImage: "object",
+    gatekeeperConstraints: "string",
 };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_KEY_TYPES) as ConfigKey[];
@@ -266,8 +267,6 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         }
     });
 
-    const maxContainerMemoryText = r.string(v.maxContainerMemory, p("maxContainerMemory"));
-    r.quantity(v.maxContainerMemory, p("maxContainerMemory"), "memory", '"2Gi"');
     const nodes = r.integer(v.nodes, p("nodes"), 1, 5000);
     const nodeAllocatable = readCpuMemory(r, v.nodeAllocatable ?? {}, p("nodeAllocatable")).text;
     const footprintMemoryWarnPercent = r.integer(v.footprintMemoryWarnPercent, p("footprintMemoryWarnPercent"), 1, 100);
@@ -282,6 +281,11 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
 
     const redisImage = readContainerImage(r, v.redisImage ?? {}, p("redisImage"));
+    const gatekeeperConstraints = r.string(v.gatekeeperConstraints, p("gatekeeperConstraints"));
+    const gatekeeper = typeof v.gatekeeperConstraints === "string" ? readGatekeeperConstraints(gatekeeperConstraints, p("gatekeeperConstraints")) : { constraints: [] };
+    if (gatekeeper.problem) {
+        problems.add(gatekeeper.problem);
+    }
 
     const config: StackConfig = {
         namespace,
@@ -294,7 +298,6 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         alertmanager,
         loki,
         disabledRules,
-        maxContainerMemory: maxContainerMemoryText,
         nodes,
         nodeAllocatable,
         footprintMemoryWarnPercent,
@@ -304,10 +307,11 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         monitoring,
         monitoringStack,
         redisImage,
+        gatekeeperConstraints,
     };
     // Cross-key sizing rules run only on values that are individually valid.
     if (problems.count === 0) {
-        for (const problem of checkSizing(config)) {
+        for (const problem of checkSizing(config, gatekeeper.constraints)) {
             problems.add(problem);
         }
     }

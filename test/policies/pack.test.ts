@@ -11,17 +11,8 @@ import { policy as containerLimits } from "../../policies/k8scontainerlimits";
 import { runProgram } from "../../scripts/mockRuntime";
 import { homelabEngineConfig } from "../support/configFixtures";
 import { readUpstreamYaml, requireUpstream } from "../support/upstream";
-import { packPolicies } from "./packPolicies";
-
-/** Runs one CrossGuard resource policy the way the engine does, collecting its violations. */
-export function runResourcePolicy(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): string[] {
-    const reported: string[] = [];
-    const validations = (Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource]).filter((v): v is NonNullable<typeof v> => v !== undefined);
-    for (const validate of validations) {
-        void validate({ type, props, urn: `urn:pulumi:homelab::falco::${type}::test`, name: "test", getConfig: <T>() => config as T } as any, (message: string) => reported.push(message));
-    }
-    return reported;
-}
+import { packPolicies, SIZING_POLICY_MODULES } from "./packPolicies";
+import { runResourcePolicy } from "./support";
 
 const bigDeployment = {
     apiVersion: "apps/v1",
@@ -102,10 +93,10 @@ describe("the homelab constraints", () => {
 });
 
 describe("policies/index.ts", () => {
-    it("wires one policy per template module, plus the warnings policy, and nothing else", () => {
+    it("wires one policy per template module, the warnings policy and the sizing policies, and nothing else", () => {
         const index = fs.readFileSync(path.join(__dirname, "..", "..", "policies", "index.ts"), "utf8");
         const wired = [...index.matchAll(/import \{ policy as (\w+) \} from "\.\/(\w+)"/g)].map((m) => m[2]);
-        expect(wired.sort()).to.deep.equal(GATEKEEPER_TEMPLATES.map((t) => t.name).sort());
+        expect(wired.sort()).to.deep.equal([...GATEKEEPER_TEMPLATES.map((t) => t.name), ...SIZING_POLICY_MODULES].sort());
         expect(index).to.contain("gatekeeperWarningsPolicy(GATEKEEPER_TEMPLATES)");
         expect(index.match(/new PolicyPack\(/g)).to.have.length(1);
     });

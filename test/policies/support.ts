@@ -1,3 +1,4 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Constraint } from "../../policies/core/constraints";
 import { evaluate } from "../../policies/core/evaluate";
 import type { K8sObject, Violation } from "../../policies/core/types";
@@ -34,3 +35,14 @@ export interface SuiteCase {
     object: K8sObject;
     violations: boolean | number;
 }
+
+/** Runs one CrossGuard resource policy the way the engine does, collecting its violations. */
+export function runResourcePolicy(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): string[] {
+    const reported: string[] = [];
+    const validations = (Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource]).filter((v): v is NonNullable<typeof v> => v !== undefined);
+    for (const validate of validations) {
+        void validate({ type, props, urn: `urn:pulumi:homelab::falco::${type}::test`, name: "test", getConfig: <T>() => config as T } as any, (message: string) => reported.push(message));
+    }
+    return reported;
+}
+
