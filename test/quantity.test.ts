@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { explicitPort } from "../components/config/url";
 import { compareQuantities, formatBytes, parseQuantity, parseRedisMemory, quantityToNumber } from "../components/config/quantity";
 
 describe("Kubernetes quantities", () => {
@@ -48,5 +49,16 @@ describe("Kubernetes quantities", () => {
     it("formats bytes in the largest exact binary unit", () => {
         expect(formatBytes(parseQuantity("2048Mi")!)).to.equal("2Gi");
         expect(formatBytes(parseQuantity("1536Mi")!)).to.equal("1536Mi");
+    });
+});
+
+describe("explicit URL ports", () => {
+    it("reads written ports, default ports included, and nothing else", () => {
+        expect(explicitPort("http://loki:3100")).to.equal(3100);
+        expect(explicitPort("http://loki:80")).to.equal(80);
+        expect(explicitPort("https://am:443")).to.equal(443);
+        expect(explicitPort("http://loki")).to.equal(undefined);
+        expect(explicitPort("https://am:80")).to.equal(80);
+        expect(explicitPort("not a url")).to.equal(undefined);
     });
 });

@@ -75,6 +75,11 @@ describe("stack configuration validation", () => {
         });
     }
 
+    it("accepts a default port written out, which URL parsing hides", () => {
+        const config = parseStackConfig(homelabWith({ loki: { ...homelabObject("loki"), url: "http://loki-gateway.monitoring.svc.cluster.local:80" } }));
+        expect(config.loki.url).to.equal("http://loki-gateway.monitoring.svc.cluster.local:80");
+    });
+
     it("accepts a memory limit exactly at the cluster maximum (inclusive)", () => {
         const resources = homelabObject("resources");
         resources.redis.limits.memory = "2048Mi";

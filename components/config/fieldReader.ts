@@ -1,5 +1,6 @@
 import { ProblemList, show } from "./errors";
 import { parseQuantity, Quantity } from "./quantity";
+import { explicitPort } from "./url";
 
 /**
  * Small typed readers for configuration values. Each reader records a problem
@@ -96,7 +97,7 @@ export class FieldReader {
             url !== undefined &&
             (url.protocol === "http:" || url.protocol === "https:") &&
             url.hostname !== "" &&
-            url.port !== "" &&
+            explicitPort(text) !== undefined &&
             (url.pathname === "/" || url.pathname === "") &&
             !text.endsWith("/") &&
             url.search === "" &&

@@ -4,6 +4,7 @@
  * of the validated configuration.
  */
 import type { StackConfig } from "../config/stackConfig";
+import { explicitPort } from "../config/url";
 import { PORTS } from "../falcoValues";
 import { chartPodSelector, COMPONENT_NAMES, FALCO_COMPONENTS, FalcoComponent } from "./chartPods";
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Protocol } from "./evaluator";
@@ -56,8 +57,13 @@ export const API_SERVER_CLIENTS: readonly FalcoComponent[] = [];
  */
 export const FALCOCTL_POD: FalcoComponent = "falco";
 
+/** The port of a validated Alertmanager or Loki URL (validation guarantees one is written). */
 export function urlPort(url: string): number {
-    return Number(new URL(url).port);
+    const port = explicitPort(url);
+    if (port === undefined) {
+        throw new Error(`internal error: ${url} names no port`);
+    }
+    return port;
 }
 
 /**
