@@ -6,7 +6,7 @@ import { FALCO_CHART, falcoValues } from "./components/falcoValues";
 import { computeFootprint, footprintSizing, footprintSummary } from "./components/footprint";
 import { falcoNetworkPolicies } from "./components/network/falcoFlows";
 import { FalcoNetworkPolicies } from "./components/networkPolicies";
-import { loadFalcoRules } from "./components/rules";
+import { loadFalcoRules, rulesOutput } from "./components/rules";
 import { FalcoMonitoring } from "./components/monitoring";
 import { eventRouting, withEventRouting } from "./components/monitoring/eventRouting";
 import { operatorOutputs } from "./components/stackOutputs";
@@ -66,3 +66,5 @@ const operator = operatorOutputs(config);
 export const webUi = operator.webUi;
 export const eventTargets = operator.eventTargets;
 export const objects = operator.objects;
+/** Falco's rules: default ruleset version (followed or pinned), custom files, how each disabled rule is disabled. */
+export const falcoRules = rulesOutput(rules);

@@ -30,6 +30,18 @@ describe("Falco rules in the program", () => {
         expect(values.falcoctl.config.artifact.install.refs[0]).to.equal("falco-rules:5.1.0");
     });
 
+    it("exports the rules version, the custom files and how each disabled rule is disabled", async () => {
+        const { outputs } = await runProgram(homelabEngineConfig());
+        expect(outputs.falcoRules).to.deep.equal({
+            defaultRules: "falco-rules:5.1.0",
+            followed: false,
+            checkedAgainst: ["5.1.0"],
+            customFiles: ["/etc/falco/rules.d/10-homelab-detections.yaml", `/etc/falco/rules.d/${TUNING_FILE}`],
+            disabledByOverride: ["Terminal shell in container"],
+            disabledBySelector: ["Attach/Exec Pod"],
+        });
+    });
+
     it("refuses an unknown rule name in falco:disabledRules before declaring anything", async () => {
         const declared: RecordedResource[] = [];
         let failure: unknown;

@@ -93,6 +93,21 @@ export function falcoRules(config: Pick<StackConfig, "rulesVersion" | "disabledR
     };
 }
 
+/** What operators need to know about the loaded rules, as a stack output. */
+export function rulesOutput(rules: FalcoRules) {
+    return {
+        /** The falcoctl ref of Falco's default ruleset, e.g. "falco-rules:5.1.0". */
+        defaultRules: rules.sources.rulesRef,
+        /** Whether the falcoctl sidecar follows a floating tag (false when pinned). */
+        followed: rules.sources.followed,
+        checkedAgainst: rules.sources.validatedAgainst,
+        /** Files in /etc/falco/rules.d, in load order. */
+        customFiles: Object.keys(rules.files).map((name) => `${RULES_MOUNT_PATH}/${name}`),
+        disabledByOverride: rules.tuning.overridden,
+        disabledBySelector: rules.tuning.selected.map(({ rule }) => rule),
+    };
+}
+
 /** Reads the rules folder and checks it with the stack's configuration. */
 export function loadFalcoRules(config: StackConfig): FalcoRules {
     return falcoRules(config, readRulesFolder());
