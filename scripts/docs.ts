@@ -14,6 +14,8 @@ import { falcoRules, readRulesFolder, RULES_MOUNT_PATH, TUNING_FILE } from "../c
 import { loadedUpstreamNames } from "../components/rules/rulesSources";
 import { podHardeningMarkdown, threatCoverageMarkdown } from "../components/securityModel";
 import { alertRunbooksMarkdown, alertsTableMarkdown } from "../components/monitoring/alertDocs";
+import { computeFootprint, Footprint, footprintSizing } from "../components/footprint";
+import { footprintMarkdown, LEAN_PROPOSAL } from "../components/footprintReport";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 
 export const README_PATH = path.join(PROJECT_ROOT, "README.md");
@@ -90,6 +92,22 @@ export function rulesTuningMarkdown(): string {
     ].join("\n");
 }
 
+/** The footprint of a configuration, from the chart values the program builds (rules included). */
+export function footprintOf(raw: Record<string, string>): Footprint {
+    const config = parseStackConfig(raw);
+    return computeFootprint(falcoValues(config, falcoRules(config, readRulesFolder())), footprintSizing(config));
+}
+
+/** The homelab's footprint table and the lean proposal beside it. */
+export function homelabFootprintMarkdown(): string {
+    const homelab = resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml"));
+    const lean = { ...homelab };
+    for (const [key, value] of Object.entries(LEAN_PROPOSAL.overrides(JSON.parse(homelab["falco:webui"])))) {
+        lean[`falco:${key}`] = JSON.stringify(value);
+    }
+    return footprintMarkdown(footprintOf(homelab), footprintOf(lean));
+}
+
 /** Every generated section: name -> content builder. */
 export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> = {
     "config-table": () => configTableMarkdown(readProject()),
@@ -99,6 +117,7 @@ export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> 
     "pod-hardening": () => podHardeningMarkdown(falcoValues(parseStackConfig(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml"))))),
     "alerts-table": () => alertsTableMarkdown(),
     "alert-runbooks": () => alertRunbooksMarkdown(),
+    footprint: () => homelabFootprintMarkdown(),
 };
 
 export async function regenerateReadme(readme: string): Promise<string> {

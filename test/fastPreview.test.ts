@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import YAML from "yaml";
+import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
+import { draft06Ajv } from "../components/rules/validate";
 import { launchLikePulumi } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
@@ -64,5 +66,13 @@ describe("fast preview: Pulumi runs the program transpile-only, the tests type-c
         const tested = await runProgram(config);
         expect(preview.run!.resources).to.deep.equal(JSON.parse(JSON.stringify(tested.resources)));
         expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
+    });
+
+    it("leaves the rules schema's meta-schema check to the tests: the schema is valid draft-06", () => {
+        const checking = draft06Ajv();
+        expect(checking.validateSchema(FALCO_RULES_SCHEMA), checking.errorsText()).to.equal(true);
+        // The start-up instance really skips it: it compiles a schema that breaks the meta-schema.
+        expect(() => draft06Ajv(true).compile({ $schema: "http://json-schema.org/draft-06/schema#", description: 12 })).to.not.throw();
+        expect(() => draft06Ajv().compile({ $schema: "http://json-schema.org/draft-06/schema#", description: 12 })).to.throw(/schema is invalid/);
     });
 });

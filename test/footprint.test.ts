@@ -7,6 +7,7 @@ import { parseQuantity } from "../components/config/quantity";
 import { parseStackConfig } from "../components/config/stackConfig";
 import { falcoValues, FalcoChartValues } from "../components/falcoValues";
 import { computeFootprint, Footprint, footprintSizing, footprintSummary, FootprintSizing } from "../components/footprint";
+import { OLD_DEPLOYMENT_FIGURES, OLD_DEPLOYMENT_PVC } from "../components/footprintReport";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
 import { homelabEngineConfig, homelabWith } from "./support/configFixtures";
@@ -164,5 +165,11 @@ describe("footprint", () => {
             const { values, sizing } = homelab({ footprintMemoryWarnPercent: 20 });
             expect(computeFootprint(values, sizing).warnings[0]).to.match(/above 20% \(falco:footprintMemoryWarnPercent\)/);
         });
+    });
+
+    it("compares the README against the old deployment's figures that the homelab configuration keeps", () => {
+        const config = parseStackConfig(homelabEngineConfig());
+        expect(config.resources).to.deep.equal(OLD_DEPLOYMENT_FIGURES);
+        expect(config.redis.storageSize).to.equal(OLD_DEPLOYMENT_PVC);
     });
 });

@@ -39,13 +39,19 @@ const OVERRIDABLE: Record<Kind, readonly string[]> = {
 /** Keys a new rule must have (Falco: "Item has no mapping for key ..."). */
 const RULE_REQUIRED = ["desc", "condition", "output", "priority"] as const;
 
-/** An ajv that reads draft-06 schemas, the draft Falco's rules schema declares. */
-export function draft06Ajv(): Ajv {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+/**
+ * An ajv that reads draft-06 schemas, the draft Falco's rules schema declares.
+ * `forStartup`: for the program's own constant schema, skip compiling ajv's default
+ * draft-07 meta-schema and re-checking the schema against its meta-schema on every
+ * preview (most of this module's start-up cost); test/fastPreview.test.ts checks the
+ * schema against the draft-06 meta-schema once instead.
+ */
+export function draft06Ajv(forStartup = false): Ajv {
+    const ajv = new Ajv(forStartup ? { allErrors: true, strict: false, meta: false, validateSchema: false } : { allErrors: true, strict: false });
     ajv.addMetaSchema(draft06MetaSchema);
     return ajv;
 }
-const ajv = draft06Ajv();
+const ajv = draft06Ajv(true);
 const validateSchema = ajv.compile(FALCO_RULES_SCHEMA);
 
 type Item = Record<string, unknown>;

@@ -22,7 +22,12 @@ const skipProject = !fs.existsSync(tsConfigPath);
 const compilerOptions = require("@pulumi/pulumi/tsutils").loadTypeScriptCompilerOptions(tsConfigPath);
 const transpileOnlyEnv = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
 const transpileOnly = transpileOnlyEnv ? transpileOnlyEnv === "true" : compilerOptions.noCheck;
-require("ts-node").register({ compiler: "typescript", transpileOnly, project: tsConfigPath, skipProject, compilerOptions: {} });
+const options = { compiler: "typescript", transpileOnly, project: tsConfigPath, skipProject, compilerOptions: {} };
+// Only for the bench's "as before this project's choice" comparison: ts-node without the tsconfig's swc.
+if (process.env.BENCH_TS_NODE_SWC === "false") {
+    options.swc = false;
+}
+require("ts-node").register(options);
 
 /** "swc" when ts-node loaded @swc/core to transpile, else "typescript". */
 function transpilerInUse() {
