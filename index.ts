@@ -1,4 +1,5 @@
 import { loadStackConfig } from "./components/config";
+import { ClusterPrerequisites, clusterPrerequisites } from "./components/clusterPrerequisites";
 import { Credentials } from "./components/credentials";
 import { FalcoNamespace } from "./components/falcoNamespace";
 import { FalcoRelease } from "./components/falcoRelease";
@@ -17,7 +18,11 @@ const config = loadStackConfig();
 const rules = loadFalcoRules(config);
 const values = falcoValues(config, rules);
 
-const namespace = new FalcoNamespace("falco-namespace", { name: config.namespace });
+// The monitoring stack comes first: without its CRDs (and the event targets' Services) the
+// reads fail and nothing below is created, instead of a half-applied stack.
+const prerequisites = new ClusterPrerequisites("cluster-prerequisites", { required: clusterPrerequisites(config) });
+
+const namespace = new FalcoNamespace("falco-namespace", { name: config.namespace }, { dependsOn: prerequisites.found });
 
 const credentials = new Credentials(
     "credentials",
@@ -64,6 +69,8 @@ export const networkPolicyNames = networkPolicies.names;
 // Operator outputs (README "Operations" uses the same names).
 const operator = operatorOutputs(config);
 export const webUi = operator.webUi;
+export const rulesSource = operator.rules;
+export const alerts = operator.alerts;
 export const eventTargets = operator.eventTargets;
 export const objects = operator.objects;
 /** Falco's rules: default ruleset version (followed or pinned), custom files, how each disabled rule is disabled. */

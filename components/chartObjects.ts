@@ -38,7 +38,8 @@ export interface ChartObjects {
     redisDataClaim: string;
 }
 
-export function chartObjects(releaseName: string): ChartObjects {
+/** `followsRules`: the falcoctl follow sidecar runs (a floating `falco:rulesVersion`; rulesSources().followed). */
+export function chartObjects(releaseName: string, followsRules = false): ChartObjects {
     const falcoName = helmFullname(releaseName, "falco");
     // The subchart runs with the parent's release name.
     const sidekickName = helmFullname(releaseName, "falcosidekick");
@@ -47,8 +48,9 @@ export function chartObjects(releaseName: string): ChartObjects {
         falco: {
             kind: "DaemonSet",
             name: falcoName,
-            // modern_ebpf needs no driver loader; falcoctl installs and then follows the rules artifacts.
-            containers: ["falco", "falcoctl-artifact-follow", "falcoctl-artifact-install"],
+            // falcoctl installs the rules artifacts at start and, for a floating tag only, follows them.
+            // The driver loader init container (kmod/ebpf) is left out: no command here needs it.
+            containers: ["falco", ...(followsRules ? ["falcoctl-artifact-follow"] : []), "falcoctl-artifact-install"],
             selector: chartPodSelector(releaseName, "falco"),
         },
         sidekick: { kind: "Deployment", name: sidekickName, containers: ["falcosidekick"], selector: chartPodSelector(releaseName, "sidekick") },

@@ -5,6 +5,7 @@ export const COMPONENT_TYPES = {
     credentials: "falco-homelab:index:Credentials",
     networkPolicies: "falco-homelab:index:FalcoNetworkPolicies",
     monitoring: "falco-homelab:index:FalcoMonitoring",
+    prerequisites: "falco-homelab:index:ClusterPrerequisites",
 } as const;
 
 /** Pod Security admission labels; Falco's privileged DaemonSet needs `privileged` enforcement. */

@@ -1,6 +1,8 @@
 import type { StackConfig } from "./config/stackConfig";
 import { chartObjects, labelSelector, webUiPortForwardCommand, Workload } from "./chartObjects";
 import { ALERTMANAGER_API_PATH, LOKI_PUSH_PATH, PORTS } from "./falcoValues";
+import { ALERT_NAMES, PROMETHEUS_RULE_NAME } from "./monitoring/alerts";
+import { rulesSources } from "./rules/rulesSources";
 
 /**
  * What an operator needs at a glance, as plain data computed from validated
@@ -8,6 +10,10 @@ import { ALERTMANAGER_API_PATH, LOKI_PUSH_PATH, PORTS } from "./falcoValues";
  */
 export interface OperatorOutputs {
     webUi: { portForward: string; url: string };
+    /** Falco's default ruleset: the falcoctl ref, and whether the follow sidecar keeps a floating tag current or the version is pinned. */
+    rules: { version: string; ref: string; mode: "followed" | "pinned" };
+    /** The PrometheusRule and the alerts it holds. */
+    alerts: { prometheusRule: string; names: string[] };
     eventTargets: {
         alertmanager: { url: string; minimumPriority: string };
         loki: { url: string; minimumPriority: string };
@@ -33,12 +39,15 @@ function workloadOutput(workload: Workload): WorkloadOutput {
 }
 
 export function operatorOutputs(config: StackConfig): OperatorOutputs {
-    const objects = chartObjects(config.releaseName);
+    const sources = rulesSources(config.rulesVersion);
+    const objects = chartObjects(config.releaseName, sources.followed);
     return {
         webUi: {
             portForward: webUiPortForwardCommand(config.namespace, config.releaseName),
             url: `http://localhost:${PORTS.webui}`,
         },
+        rules: { version: config.rulesVersion, ref: sources.rulesRef, mode: sources.followed ? "followed" : "pinned" },
+        alerts: { prometheusRule: PROMETHEUS_RULE_NAME, names: [...ALERT_NAMES] },
         eventTargets: {
             alertmanager: { url: `${config.alertmanager.url}${ALERTMANAGER_API_PATH}`, minimumPriority: config.alertmanager.minimumPriority },
             loki: { url: `${config.loki.url}${LOKI_PUSH_PATH}`, minimumPriority: config.loki.minimumPriority },

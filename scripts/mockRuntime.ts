@@ -151,6 +151,8 @@ export async function runProgram(
     resources: RecordedResource[] = [],
     /** Outputs of the stacks a StackReference may read, by stack name. */
     stackOutputs: Record<string, Record<string, unknown>> = {},
+    /** Ids of cluster objects that reads (`Resource.get`) do not find, as in a cluster that lacks them. */
+    missingObjects: readonly string[] = [],
 ): Promise<ProgramRun> {
     const secretValues: unknown[] = [];
     const providerGenerated: string[] = [];
@@ -158,6 +160,9 @@ export async function runProgram(
     const dependencies: ProgramRun["dependencies"] = [];
     const protectedResources: string[] = [];
     const mockState = (args: pulumi.runtime.MockResourceArgs): Record<string, unknown> => {
+        if (args.id !== undefined && missingObjects.includes(args.id)) {
+            throw new Error(`mock cluster: ${args.type} "${args.id}" does not exist`);
+        }
         if (args.type === STACK_REFERENCE_TYPE) {
             return { ...args.inputs, outputs: stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] };
         }
@@ -200,22 +205,41 @@ export async function runProgram(
     };
     pulumi.runtime.setAllConfig(config);
     forgetProjectModules();
-    const program = require(entry) as Record<string, unknown>;
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) {
-        const output = pulumi.output(value as pulumi.Input<unknown>);
-        const resolved = await outputValue(output);
-        if (await pulumi.isSecret(output)) {
-            secretValues.push(resolved);
-            outputs[key] = SECRET_PLACEHOLDER;
-        } else {
-            outputs[key] = redactSecrets(resolved, secretValues);
+    // A failed registration or read surfaces as an unhandled rejection, and the outputs
+    // that wait on it never resolve: fail the run with that error instead of hanging.
+    let failRun: (err: unknown) => void = () => undefined;
+    const runFailed = new Promise<never>((_, reject) => (failRun = reject));
+    runFailed.catch(() => undefined);
+    const onUnhandledRejection = (err: unknown) => failRun(err);
+    process.on("unhandledRejection", onUnhandledRejection);
+    try {
+        const run = await evaluateProgram();
+        process.off("unhandledRejection", onUnhandledRejection);
+        return run;
+    } catch (err) {
+        // The failed program's other waiting registrations reject in turn; let them drain first.
+        setTimeout(() => process.off("unhandledRejection", onUnhandledRejection), 1000).unref();
+        throw err;
+    }
+
+    async function evaluateProgram(): Promise<ProgramRun> {
+        const program = require(entry) as Record<string, unknown>;
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(program)) {
+            const output = pulumi.output(value as pulumi.Input<unknown>);
+            const resolved = await Promise.race([outputValue(output), runFailed]);
+            if (await pulumi.isSecret(output)) {
+                secretValues.push(resolved);
+                outputs[key] = SECRET_PLACEHOLDER;
+            } else {
+                outputs[key] = redactSecrets(resolved, secretValues);
+            }
         }
+        // Let registrations that no output waits on finish, such as those whose inputs wait on a StackReference.
+        await Promise.race([waitForRegistrations(), runFailed]);
+        for (let i = 0; i < 5; i++) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        return { resources, outputs, secretValues, providerGenerated, transforms, dependencies, protectedResources };
     }
-    // Let registrations that no output waits on finish, such as those whose inputs wait on a StackReference.
-    await waitForRegistrations();
-    for (let i = 0; i < 5; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-    }
-    return { resources, outputs, secretValues, providerGenerated, transforms, dependencies, protectedResources };
 }

@@ -13,12 +13,13 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
 import { chartObjects } from "../components/chartObjects";
+import { PROMETHEUS_OPERATOR_CRDS } from "../components/clusterPrerequisites";
 import type { OperatorOutputs } from "../components/stackOutputs";
 import { README_PATH } from "../scripts/docs";
 import { PROJECT_ROOT } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
 
-const RUNBOOK_SECTIONS = ["Pulumi Deployments", "Operations", "Troubleshooting", "Raspberry Pi 5 notes"];
+const RUNBOOK_SECTIONS = ["Pulumi Deployments", "Ordering", "Operations", "Troubleshooting", "Raspberry Pi 5 notes"];
 
 /** The text of the README's `## NAME` sections. */
 export function readmeSections(readme: string, names: readonly string[]): string {
@@ -85,6 +86,8 @@ interface DeployedNames {
     podSelectors: Set<string>;
     /** Pod selector of each workload "Kind/name". */
     selectorOf: Map<string, string>;
+    /** Cluster-scoped CustomResourceDefinitions the stack requires. */
+    crds: Set<string>;
 }
 
 function hostOf(url: string): { service: string; namespace: string } {
@@ -114,7 +117,7 @@ function deployedNames(outputs: { namespaceName: string } & OperatorOutputs): De
         const { service, namespace } = hostOf(target.url);
         add(namespace, `Service/${service}`);
     }
-    return { namespace: outputs.namespaceName, objects, containers, podSelectors, selectorOf };
+    return { namespace: outputs.namespaceName, objects, containers, podSelectors, selectorOf, crds: new Set(PROMETHEUS_OPERATOR_CRDS) };
 }
 
 /** Problems with one kubectl command's names; [] when it names only deployed things. */
@@ -127,6 +130,16 @@ export function commandProblems(words: string[], deployed: DeployedNames): strin
     };
     const namespace = valueOf("-n", "--namespace");
     const verb = words.find((w, i) => !w.startsWith("-") && !["-n", "--namespace", "-c", "-l"].includes(words[i - 1] ?? ""));
+    const crdIndex = words.findIndex((w) => w === "crd" || w === "customresourcedefinition");
+    if (crdIndex >= 0) {
+        // Cluster-scoped: no namespace; only the CRDs the stack requires.
+        for (const name of words.slice(crdIndex + 1).filter((w) => !w.startsWith("-"))) {
+            if (!deployed.crds.has(name)) {
+                problems.push(`${line}: ${name} is not a CRD the stack requires`);
+            }
+        }
+        return problems;
+    }
     // Throwaway pods (kubectl run) go where the operator chooses; everything else is in a known namespace.
     if (verb !== "run") {
         if (namespace === undefined) {
@@ -219,6 +232,7 @@ describe("README runbook against the deployed names", () => {
                 containers: new Map([["DaemonSet/falco", ["falco"]]]),
                 podSelectors: new Set(["app.kubernetes.io/name=falco"]),
                 selectorOf: new Map([["DaemonSet/falco", "app.kubernetes.io/name=falco"]]),
+                crds: new Set(["servicemonitors.monitoring.coreos.com"]),
             };
             const check = (line: string) => commandProblems(kubectlCommands("`" + line + "`")[0], fake);
             expect(check("kubectl -n falco logs ds/falco -c falco")).to.deep.equal([]);
@@ -227,6 +241,8 @@ describe("README runbook against the deployed names", () => {
             expect(check("kubectl -n falco logs ds/falco -c falcoctl")[0]).to.match(/container falcoctl is not one of falco/);
             expect(check("kubectl -n falco get pods -l app=falco")[0]).to.match(/selector app=falco selects none/);
             expect(check("kubectl get pods")[0]).to.match(/no -n NAMESPACE/);
+            expect(check("kubectl get crd servicemonitors.monitoring.coreos.com")).to.deep.equal([]);
+            expect(check("kubectl get crd podmonitors.monitoring.coreos.com")[0]).to.match(/not a CRD the stack requires/);
         });
 
         it("splits commands at pipes and finds them inline and in blocks", () => {
@@ -247,5 +263,8 @@ describe("README runbook against the deployed names", () => {
         expect(names.redisDataClaim).to.equal("falco-pi-falcosidekick-ui-redis-data-falco-pi-falcosidekick-ui-redis-0");
         // A release name that contains "falcosidekick" is used as the subchart's full name.
         expect(chartObjects("falcosidekick-lab").sidekick.name).to.equal("falcosidekick-lab");
+        // The falcoctl follow sidecar exists only for a followed (floating) rules version.
+        expect(chartObjects("falco", true).falco.containers).to.include("falcoctl-artifact-follow");
+        expect(chartObjects("falco", false).falco.containers).to.deep.equal(["falco", "falcoctl-artifact-install"]);
     });
 });

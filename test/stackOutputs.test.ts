@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { PORTS } from "../components/falcoValues";
-import { runProgram } from "../scripts/mockRuntime";
+import { ALERT_NAMES, PROMETHEUS_RULE_NAME } from "../components/monitoring/alerts";
+import { runProgram, SECRET_PLACEHOLDER } from "../scripts/mockRuntime";
 import { homelabEngineConfig, homelabWith } from "./support/configFixtures";
 
 describe("operator stack outputs and the event store's protection", () => {
@@ -18,6 +19,20 @@ describe("operator stack outputs and the event store's protection", () => {
         expect(objects.workloads.falco).to.deep.include({ kind: "DaemonSet", name: "falco", podSelector: "app.kubernetes.io/name=falco,app.kubernetes.io/instance=falco" });
         expect(objects.services).to.deep.equal({ sidekick: "falco-falcosidekick", webUi: "falco-falcosidekick-ui", redis: "falco-falcosidekick-ui-redis" });
         expect(objects.redisDataClaim).to.equal("falco-falcosidekick-ui-redis-data-falco-falcosidekick-ui-redis-0");
+    });
+
+    it("give the rules version followed or pinned, and the alert names", async () => {
+        const followed = await runProgram(homelabWith({ rulesVersion: "5" }));
+        expect(followed.outputs.rulesSource).to.deep.equal({ version: "5", ref: "falco-rules:5", mode: "followed" });
+        const pinned = await runProgram(homelabWith({ rulesVersion: "5.0.0" }));
+        expect(pinned.outputs.rulesSource).to.deep.equal({ version: "5.0.0", ref: "falco-rules:5.0.0", mode: "pinned" });
+        expect(pinned.outputs.alerts).to.deep.equal({ prometheusRule: PROMETHEUS_RULE_NAME, names: [...ALERT_NAMES] });
+        expect(ALERT_NAMES).to.include("FalcoCriticalSecurityEvent").and.include("FalcoNoEvents");
+    });
+
+    it("carry the web UI login as a secret", async () => {
+        const { outputs } = await runProgram(homelabEngineConfig());
+        expect(outputs.webuiLogin).to.equal(SECRET_PLACEHOLDER);
     });
 
     it("follow the configured namespace and release name", async () => {
