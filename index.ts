@@ -69,7 +69,6 @@ export const networkPolicyNames = networkPolicies.names;
 // Operator outputs (README "Operations" uses the same names).
 const operator = operatorOutputs(config);
 export const webUi = operator.webUi;
-export const rulesSource = operator.rules;
 export const alerts = operator.alerts;
 export const eventTargets = operator.eventTargets;
 export const objects = operator.objects;

@@ -10,8 +10,6 @@ import { rulesSources } from "./rules/rulesSources";
  */
 export interface OperatorOutputs {
     webUi: { portForward: string; url: string };
-    /** Falco's default ruleset: the falcoctl ref, and whether the follow sidecar keeps a floating tag current or the version is pinned. */
-    rules: { version: string; ref: string; mode: "followed" | "pinned" };
     /** The PrometheusRule and the alerts it holds. */
     alerts: { prometheusRule: string; names: string[] };
     eventTargets: {
@@ -46,7 +44,6 @@ export function operatorOutputs(config: StackConfig): OperatorOutputs {
             portForward: webUiPortForwardCommand(config.namespace, config.releaseName),
             url: `http://localhost:${PORTS.webui}`,
         },
-        rules: { version: config.rulesVersion, ref: sources.rulesRef, mode: sources.followed ? "followed" : "pinned" },
         alerts: { prometheusRule: PROMETHEUS_RULE_NAME, names: [...ALERT_NAMES] },
         eventTargets: {
             alertmanager: { url: `${config.alertmanager.url}${ALERTMANAGER_API_PATH}`, minimumPriority: config.alertmanager.minimumPriority },

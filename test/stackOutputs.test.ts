@@ -23,9 +23,10 @@ describe("operator stack outputs and the event store's protection", () => {
 
     it("give the rules version followed or pinned, and the alert names", async () => {
         const followed = await runProgram(homelabWith({ rulesVersion: "5" }));
-        expect(followed.outputs.rulesSource).to.deep.equal({ version: "5", ref: "falco-rules:5", mode: "followed" });
+        // issue 3's output `falcoRules` carries it; the operator outputs do not repeat it.
+        expect(followed.outputs.falcoRules).to.deep.include({ defaultRules: "falco-rules:5", followed: true });
         const pinned = await runProgram(homelabWith({ rulesVersion: "5.0.0" }));
-        expect(pinned.outputs.rulesSource).to.deep.equal({ version: "5.0.0", ref: "falco-rules:5.0.0", mode: "pinned" });
+        expect(pinned.outputs.falcoRules).to.deep.include({ defaultRules: "falco-rules:5.0.0", followed: false });
         expect(pinned.outputs.alerts).to.deep.equal({ prometheusRule: PROMETHEUS_RULE_NAME, names: [...ALERT_NAMES] });
         expect(ALERT_NAMES).to.include("FalcoCriticalSecurityEvent").and.include("FalcoNoEvents");
     });
