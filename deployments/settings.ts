@@ -162,6 +162,8 @@ export function stackPathFilters(targetStack: string): string[] {
         "package.json",
         "package-lock.json",
         "tsconfig.json",
+        // The tsconfig Pulumi's nodejs runtime reads (Pulumi.yaml runtime.options.tsconfig).
+        "tsconfig.pulumi.json",
     ];
 }
 

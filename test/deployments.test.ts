@@ -173,9 +173,17 @@ describe("deployments/: Pulumi Deployments for the homelab stack", () => {
             expect(touched).to.include("index.ts").and.include("components/falcoValues.ts");
             const missed = touched.filter((file) => !pathTriggersDeployment(filters, file));
             expect(missed, "files the program uses but the path filter ignores").to.deep.equal([]);
-            for (const file of ["Pulumi.yaml", "Pulumi.homelab.yaml", "package-lock.json"]) {
+            for (const file of ["Pulumi.yaml", "Pulumi.homelab.yaml", "package-lock.json", ...runtimeTsconfigs()]) {
                 expect(pathTriggersDeployment(filters, file), file).to.equal(true);
             }
+        });
+
+        it("is the one the README lists", () => {
+            const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+            const row = readme.split("\n").find((line) => line.startsWith("| `vcs.paths` |"));
+            expect(row, "README row for vcs.paths").to.be.a("string");
+            const listed = [...row!.split("|")[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+            expect(listed).to.deep.equal(filters);
         });
 
         it("ignores docs, tests, CI and this deployments program", () => {
@@ -230,6 +238,19 @@ describe("deployments/: Pulumi Deployments for the homelab stack", () => {
         });
     });
 });
+
+/** The tsconfig files Pulumi's nodejs runtime reads for the falco project (Pulumi.yaml runtime.options.tsconfig and its `extends`). */
+function runtimeTsconfigs(): string[] {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+    const files: string[] = [];
+    let next: string | undefined = project.runtime?.options?.tsconfig ?? "tsconfig.json";
+    while (next !== undefined && !files.includes(next)) {
+        files.push(next);
+        const parsed = ts.readConfigFile(path.join(PROJECT_ROOT, next), ts.sys.readFile).config ?? {};
+        next = typeof parsed.extends === "string" ? path.posix.normalize(path.posix.join(path.posix.dirname(next), parsed.extends)) : undefined;
+    }
+    return files;
+}
 
 /** `Interface.member` for every member of a DeploymentSettings* args interface that @pulumi/pulumiservice marks @deprecated. */
 function deprecatedDeploymentSettingsFields(): string[] {
