@@ -26,3 +26,24 @@ describe("Raspberry Pi 5 way outs in the configuration", () => {
         }
     });
 });
+
+/** "Test a detection safely" in the README: which default rule `cat /etc/shadow` fires, per the upstream rules files. */
+describe("the README's detection test against Falco's default rules", () => {
+    for (const file of ["falco_rules-5.0.0.yaml", "falco_rules-5.1.0.yaml"]) {
+        it(`fires "Read sensitive file untrusted" (WARNING) for cat reading /etc/shadow in ${file}`, function () {
+            requireUpstream(this);
+            const items: any[] = readUpstreamYaml(file);
+            const lists = new Map<string, string[]>(items.filter((i) => i.list).map((i) => [i.list, (i.items ?? []).map(String)]));
+            const expand = (names: string[]): string[] => names.flatMap((n) => (lists.has(n) ? expand(lists.get(n)!) : [n]));
+            const rule = items.find((i) => i.rule === "Read sensitive file untrusted");
+            expect(rule.priority).to.equal("WARNING");
+            expect(rule.tags).to.include("mitre_credential_access");
+            expect(lists.get("sensitive_file_names")).to.include("/etc/shadow");
+            // The programs the rule trusts: every name inside its `not proc.name in (...)` clause, lists expanded.
+            const trusted = /not proc\.name in \(([^)]*)\)/.exec(rule.condition)![1].split(",").map((s: string) => s.trim()).filter(Boolean);
+            expect(expand(trusted)).to.include("sshd").and.not.include("cat");
+            // Nor does the homelab disable it.
+            expect(parseStackConfig(homelabEngineConfig()).disabledRules).to.not.include(rule.rule);
+        });
+    }
+});

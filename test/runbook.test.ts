@@ -12,9 +12,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseShell } from "shell-quote";
+import YAML from "yaml";
 import { chartObjects } from "../components/chartObjects";
 import { PROMETHEUS_OPERATOR_CRDS } from "../components/clusterPrerequisites";
 import type { OperatorOutputs } from "../components/stackOutputs";
+import { runCheck } from "../policies/checker";
 import { README_PATH } from "../scripts/docs";
 import { PROJECT_ROOT } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
@@ -197,6 +199,43 @@ describe("README runbook against the deployed names", () => {
     it("names only the namespace, objects, containers and labels of the render", () => {
         const problems = kubectlCommands(runbook).flatMap((words) => commandProblems(words, deployed));
         expect(problems).to.deep.equal([]);
+    });
+
+    it("names only configuration keys the projects declare", () => {
+        const declared = (file: string) => Object.keys(YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8")).config);
+        const keys = new Set([...declared("Pulumi.yaml"), ...declared("deployments/Pulumi.yaml")]);
+        const used = [...runbook.matchAll(/\b(falco(?:-deployments)?:[A-Za-z]+)/g)].map((m) => m[1]);
+        expect(used.length).to.be.greaterThan(10);
+        expect([...new Set(used)].filter((key) => !keys.has(key))).to.deep.equal([]);
+    });
+
+    describe("the throwaway pod of \"Test a detection safely\"", () => {
+        const detectionPod = (edit: (spec: any) => void = () => undefined) => {
+            const run = kubectlCommands(runbook).find((words) => words.includes("run"))!;
+            const name = run[run.indexOf("run") + 1];
+            const overrides = run.find((word) => word.startsWith("--overrides="))!;
+            const spec = JSON.parse(overrides.slice("--overrides=".length)).spec;
+            edit(spec);
+            const namespace = run[run.indexOf("-n") + 1];
+            return JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec });
+        };
+        const check = (pod: string) => runCheck(["check", "--json", "-"], () => pod);
+
+        it("passes the cluster's Gatekeeper constraints (the policy pack's checker, homelab constraints)", () => {
+            const result = check(detectionPod());
+            expect(result.exitCode, result.stdout).to.equal(0);
+        });
+
+        it("would be refused without its resources (the check can fail)", () => {
+            const result = check(detectionPod((spec) => delete spec.containers[0].resources));
+            expect(result.exitCode).to.equal(1);
+        });
+
+        it("reads /etc/shadow with cat, which the README says fires Read sensitive file untrusted", () => {
+            const spec = JSON.parse(detectionPod()).spec;
+            expect(spec.containers[0].command).to.deep.equal(["cat", "/etc/shadow"]);
+            expect(runbook).to.contain("**`Read sensitive file\nuntrusted`**");
+        });
     });
 
     it("gives the same web UI port-forward command as the stack output", () => {
