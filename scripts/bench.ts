@@ -74,6 +74,11 @@ async function main(): Promise<void> {
         program.push(launch(PROGRAM, config).ms);
         baseline.push(launch(BASELINE, config, sdkEnv).ms);
     }
+    // The same baseline with as many (trivial) resources as the program: what registering them costs.
+    const sameCount: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+        sameCount.push(launch(BASELINE, config, { ...sdkEnv, BENCH_RESOURCES: String(warm.resources) }).ms);
+    }
     const typeChecked: number[] = [];
     for (let i = 0; i < Math.min(rounds, 3); i++) {
         // As before this project chose how Pulumi loads it: tsconfig.json, type-checked by ts-node with the TypeScript compiler.
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
     const b = median(baseline);
     console.log(`\n(a) program as pulumi preview runs it (${warm.resources} resources, transpileOnly ${warm.transpileOnly}): median ${seconds(a)}, fastest ${seconds(Math.min(...program))}  [${program.map(seconds).join(" ")}]  (target < 1.5s)`);
     console.log(`(b) baseline, same SDKs (${warm.sdks.join(", ")}), one resource: median ${seconds(b)}, fastest ${seconds(Math.min(...baseline))}  [${baseline.map(seconds).join(" ")}]`);
+    console.log(`for comparison, (b) with ${warm.resources} trivial resources instead of one: median ${seconds(median(sameCount))}  [${sameCount.map(seconds).join(" ")}]`);
     console.log(`for comparison, (a) with type-checking (tsconfig.json, as before): median ${seconds(median(typeChecked))}  [${typeChecked.map(seconds).join(" ")}]`);
     console.log(`ratio: ${(a / b).toFixed(2)}`);
 }
