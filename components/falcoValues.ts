@@ -27,6 +27,13 @@ export const FALCO_CHART = {
  */
 export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_CHART.appVersion}` as const;
 
+/**
+ * Requests and limits of the falcoctl init container (artifact install) and
+ * sidecar (artifact follow): a Go binary that downloads and unpacks rules and
+ * plugin artifacts of a few MB; 128Mi leaves room for the OCI layers in flight.
+ */
+export const FALCOCTL_RESOURCES: ResourceSpec = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+
 /** Ports the chart's Services listen on; NetworkPolicies, monitors and docs read them from here. */
 export const PORTS = {
     falcoMetrics: 8765,
@@ -78,7 +85,7 @@ export interface FalcoChartValues {
     collectors?: { containerEngine: { pluginRef: string } };
     /** Which rules and plugins falcoctl installs, and whether it follows a floating tag. */
     falcoctl?: {
-        artifact: { follow: { enabled: boolean } };
+        artifact: { follow: { enabled: boolean; resources?: ResourceSpec }; install?: { resources: ResourceSpec } };
         config: { artifact: { install: { refs: string[] }; follow: { refs: string[] } } };
     };
     /** Passed through to falco.yaml: `rules` selectors (documented in the chart's values as a comment). */
@@ -158,7 +165,9 @@ export function rulesValues(rules: FalcoRules): Pick<FalcoChartValues, "customRu
         collectors: { containerEngine: { pluginRef: CONTAINER_PLUGIN_REF } },
         falcoctl: {
             // A pinned tag never changes: the follow sidecar would only poll.
-            artifact: { follow: { enabled: rules.sources.followed } },
+            // Chart 8.0.1 gives both falcoctl containers `resources: {}`; a container without
+            // limits and requests makes the cluster's Gatekeeper (K8sRequiredResources) refuse every Falco pod.
+            artifact: { follow: { enabled: rules.sources.followed, resources: resources(FALCOCTL_RESOURCES) }, install: { resources: resources(FALCOCTL_RESOURCES) } },
             config: { artifact: { install: { refs: rules.sources.installRefs }, follow: { refs: rules.sources.followRefs } } },
         },
         ...(rules.selectors.length > 0 ? { falco: { rules: rules.selectors } } : {}),

@@ -43,11 +43,17 @@ describe("footprint", () => {
 
         it("matches an independent recomputation from the rendered chart values and the stack file", () => {
             // Recomputed here by hand-written arithmetic on plain numbers, from values/falco.yaml:
-            // falcoctl's containers (chart defaults, no resources) request nothing; the web UI pod
-            // requests max(wait-redis init container, UI container); redis is one StatefulSet pod.
+            // the Falco pod requests max(falcoctl install init container, falco container) (the
+            // follow sidecar is off: the homelab pins the rules); the web UI pod requests
+            // max(wait-redis init container, UI container); redis is one StatefulSet pod.
             const nodes: number = config["falco:nodes"];
             const sk = values.falcosidekick;
-            const falcoPod = { cpu: milli(values.resources.requests.cpu), mem: bytes(values.resources.requests.memory) };
+            const install = values.falcoctl.artifact.install.resources;
+            expect(values.falcoctl.artifact.follow.enabled).to.equal(false);
+            const falcoPod = {
+                cpu: Math.max(milli(values.resources.requests.cpu), milli(install.requests.cpu)),
+                mem: Math.max(bytes(values.resources.requests.memory), bytes(install.requests.memory)),
+            };
             const sidekickPod = { cpu: milli(sk.resources.requests.cpu), mem: bytes(sk.resources.requests.memory) };
             const webuiPod = {
                 cpu: Math.max(milli(sk.webui.resources.requests.cpu), milli(sk.webui.initContainer.resources.requests.cpu)),
@@ -81,20 +87,19 @@ describe("footprint", () => {
             const limitsOf = (spec: any) => ({ cpu: milli(spec.limits.cpu), mem: bytes(spec.limits.memory) });
             const webuiLimit = Math.max(limitsOf(sk.webui.resources).mem, limitsOf(sk.webui.initContainer.resources).mem);
             const boundedLimitMem =
-                limitsOf(values.resources).mem * nodes + limitsOf(sk.resources).mem * sk.replicaCount + webuiLimit * sk.webui.replicaCount + limitsOf(sk.webui.redis.resources).mem;
+                Math.max(limitsOf(values.resources).mem, limitsOf(install).mem) * nodes + limitsOf(sk.resources).mem * sk.replicaCount + webuiLimit * sk.webui.replicaCount + limitsOf(sk.webui.redis.resources).mem;
             expect(bytes(footprint.cluster.limits.memory)).to.equal(boundedLimitMem);
-            // The falcoctl sidecar has no limits by default: the cluster limit is only a lower bound.
-            expect(footprint.cluster.limits.unbounded).to.deep.equal(["cpu", "memory"]);
+            // Every container has limits (falcoctl's from FALCOCTL_RESOURCES): the cluster limit is exact.
+            expect(footprint.cluster.limits.unbounded).to.equal(undefined);
 
             expect(footprint.storage.claims).to.deep.equal([{ component: "redis", name: "redis data", size: sk.webui.redis.storageSize, count: 1 }]);
             expect(bytes(footprint.storage.total)).to.equal(bytes(config["falco:redis"].storageSize));
             expect(footprint.warnings).to.deep.equal([]);
         });
 
-        it("names the falcoctl containers that have no resources set", () => {
+        it("leaves no container without resources (the cluster's Gatekeeper requires them), falcoctl's included", () => {
             const falco = footprint.components.find((c) => c.component === "falco")!;
-            // The homelab pins falco:rulesVersion, which turns the falcoctl follow sidecar off.
-            expect(falco.unset).to.deep.equal(["falcoctl-artifact-install"]);
+            expect(falco.unset).to.deep.equal([]);
         });
 
         it("is summarised in the stack output", async () => {
