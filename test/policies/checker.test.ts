@@ -85,3 +85,20 @@ describe("npm run policy -- check", () => {
         }
     });
 });
+
+describe("npm run policy as a process", () => {
+    it("reads stdin, prints the table and sets the exit status", function () {
+        this.timeout(60_000);
+        const { spawnSync } = require("child_process") as typeof import("child_process");
+        const script = path.join(__dirname, "..", "..", "scripts", "policy.ts");
+        const run = (input: string) =>
+            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, "check", "-"], { input, encoding: "utf8", cwd: path.join(__dirname, "..", "..") });
+        const refused = run(`${YAML.stringify(good)}---\n${YAML.stringify(latest)}`);
+        expect(refused.status, refused.stderr).to.equal(1);
+        expect(refused.stdout).to.match(/k8sdisallowedtags\s+DaemonSet\s+ops\s+latest-agent/);
+        const broken = run("kind: [");
+        expect(broken.status).to.equal(2);
+        expect(broken.stderr).to.match(/^error: <stdin>: is not valid YAML/);
+        expect(run(YAML.stringify(good)).status).to.equal(0);
+    });
+});
