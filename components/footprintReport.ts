@@ -68,7 +68,7 @@ export function footprintMarkdown(homelab: Footprint, lean: Footprint): string {
         ...Object.keys(OLD_DEPLOYMENT_FIGURES).map(oldRow),
         `| redis PVC | ${OLD_DEPLOYMENT_PVC} | |`,
         "",
-        `Those figures are per container: they leave out replica counts, how the web UI's init container counts, and the falcoctl containers chart 8.0.1 runs in the Falco pods without resources (here: ${falcoUnset(homelab)}). Proposed, keeping every feature: ${LEAN_PROPOSAL.description} (\`${LEAN_PROPOSAL.commands.join("` and `")}\`); only redundancy while a pod restarts or its node drains is lost.`,
+        `Those figures are per container: they leave out replica counts, how the web UI's init container counts, and ${falcoctlNote(homelab)}. Proposed, keeping every feature: ${LEAN_PROPOSAL.description} (\`${LEAN_PROPOSAL.commands.join("` and `")}\`); only redundancy while a pod restarts or its node drains is lost.`,
         "",
         "| | Homelab (as configured) | Proposed: " + LEAN_PROPOSAL.description + " |",
         "|---|---|---|",
@@ -84,6 +84,12 @@ function podsBesidesFalco(f: Footprint): number {
     return f.components.filter((c) => c.component !== "falco").reduce((n, c) => n + c.replicas, 0);
 }
 
-function falcoUnset(f: Footprint): string {
-    return f.components.find((c) => c.component === "falco")?.unset.join(", ") || "none";
+/** Chart 8.0.1 gives falcoctl's containers `resources: {}`; say whether this configuration still leaves any unset. */
+function falcoctlNote(f: Footprint): string {
+    const falco = f.components.find((c) => c.component === "falco");
+    const falcoctl = falco?.containers.filter((c) => c.name.startsWith("falcoctl-")).map((c) => c.name) ?? [];
+    const unset = falco?.unset ?? [];
+    return unset.length
+        ? `the falcoctl containers, which chart 8.0.1 runs in the Falco pods without resources (here: ${unset.join(", ")})`
+        : `the falcoctl containers in the Falco pods (${falcoctl.join(", ") || "none"}), which chart 8.0.1 leaves without resources and this program sizes, counted in the falco row`;
 }
