@@ -101,7 +101,7 @@ describe("gatekeeper-library suites", () => {
     });
 
     describe("k8scontainerratios", () => {
-        suite("memory-ratio-only", constraint("K8sContainerRatios", { ratio: "4" }), [
+        suite("memory-ratio-only", constraint("K8sContainerRatios", { ratio: "2" }), [
             {
                 name: "example-allowed",
                 object: pod("opa", { containers: [container("opa", OPA, limits({ cpu: "200m", memory: "200Mi" }, { cpu: "100m", memory: "100Mi" }))] }),
