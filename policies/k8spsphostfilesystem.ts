@@ -13,8 +13,13 @@ interface AllowedHostPath {
  * prefix ("/foo" admits "/foobar"), where the Rego compared path segments.
  * A readOnly entry admits the volume only when no container mounts it writable.
  * The CEL reads `volumeMounts` of every container without checking it exists;
- * a container without mounts makes the expression fail, and a failed
- * validation refuses the object (fail closed), which is modelled here.
+ * a container without mounts makes the expression fail. Gatekeeper's CEL
+ * driver (open-policy-agent/frameworks k8scel/driver.go) runs the template
+ * through Kubernetes' ValidatingAdmissionPolicy validator with the template's
+ * failure policy (none in this template: schema.go passes nil) and turns every
+ * Deny decision into a violation. The validator treats a nil policy as Fail, so
+ * an evaluation error is a Deny (k8s.io/apiserver's validator; recalled, not read
+ * here). Modelled as a violation: fail closed.
  */
 export const rule: TemplateRule = {
     name: "k8spsphostfilesystem",

@@ -150,6 +150,15 @@ describe("CEL behaviour that differs from the templates' Rego", () => {
         expect(violations(writable, c)).to.have.length(1);
     });
 
+    it("k8spsphostfilesystem fails closed where its CEL reads the volumeMounts of a container that has none", () => {
+        const c = constraint("K8sPSPHostFilesystem", { allowedHostPaths: [{ pathPrefix: "/foo", readOnly: true }] });
+        const volumes = [{ name: "v", hostPath: { path: "/foo" } }];
+        const mounting = container("c", "nginx:1", { volumeMounts: [{ name: "v", mountPath: "/v", readOnly: true }] });
+        expect(violations(pod("p", { containers: [mounting], volumes }), c)).to.deep.equal([]);
+        const found = violations(pod("p", { containers: [mounting, container("sidecar", "busybox:1")], volumes }), c);
+        expect(found.map((v) => v.message)).to.deep.equal(["CEL evaluation error: no such key: volumeMounts (hostPath volume v) [constraint test-k8spsphostfilesystem]"]);
+    });
+
     it("k8spspcapabilities compares added capabilities case-sensitively", () => {
         const adding = (cap: string) => pod("p", { containers: [container("c", "nginx:1", { securityContext: { capabilities: { add: [cap], drop: ["all"] } } })] });
         const c = constraint("K8sPSPCapabilities", { allowedCapabilities: ["NET_BIND_SERVICE"], requiredDropCapabilities: ["ALL"] });
