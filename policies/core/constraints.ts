@@ -84,6 +84,47 @@ export function constraintsFromText(text: string, source: string, rules: readonl
     return parseManifests(text, source).flatMap((object) => toConstraint(object, source, rules));
 }
 
+/** Gatekeeper's enforcement points (pkg/util enforcement_action.go). */
+export const ENFORCEMENT_POINTS = { webhook: "validation.gatekeeper.sh", audit: "audit.gatekeeper.sh", gator: "gator.gatekeeper.sh", vap: "vap.k8s.io", all: "*" } as const;
+
+/**
+ * The action taken at admission for a constraint. `scoped` (Gatekeeper 3.13+)
+ * lists actions per enforcement point; those of Gatekeeper's webhook, of "*" and,
+ * for a template that has CEL, of the ValidatingAdmissionPolicy Gatekeeper
+ * generates count at admission, the strongest first; none: admission ignores it.
+ */
+function admissionAction(spec: Record<string, any>, where: string, rule: TemplateRule): EnforcementAction {
+    const action = spec.enforcementAction ?? "deny";
+    if ((ENFORCEMENT_ACTIONS as readonly string[]).includes(action)) {
+        return action;
+    }
+    if (action !== "scoped") {
+        throw new UnusableInputError(`${where}: enforcementAction ${JSON.stringify(action)} is not supported; accepted: ${ENFORCEMENT_ACTIONS.join(", ")} or scoped`);
+    }
+    const scoped = spec.scopedEnforcementActions;
+    if (!Array.isArray(scoped)) {
+        throw new UnusableInputError(`${where}: enforcementAction "scoped" needs scopedEnforcementActions, a list of {action, enforcementPoints}`);
+    }
+    const known = Object.values(ENFORCEMENT_POINTS) as string[];
+    const admissionPoints: string[] = [ENFORCEMENT_POINTS.webhook, ENFORCEMENT_POINTS.all, ...(rule.engine === "K8sNativeValidation" ? [ENFORCEMENT_POINTS.vap] : [])];
+    for (const entry of scoped) {
+        const points = Array.isArray(entry?.enforcementPoints) ? entry.enforcementPoints.map((p: any) => p?.name) : [];
+        const unknown = points.filter((name: unknown) => !known.includes(name as string));
+        if (points.length === 0 || unknown.length > 0) {
+            throw new UnusableInputError(`${where}: scopedEnforcementActions names enforcement points ${JSON.stringify(unknown.length ? unknown : points)}; accepted: ${known.join(", ")}`);
+        }
+    }
+    const atAdmission = scoped
+        .filter((entry: any) => entry.enforcementPoints.some((p: any) => admissionPoints.includes(p?.name)))
+        .map((entry: any) => entry.action);
+    for (const candidate of atAdmission) {
+        if (!(ENFORCEMENT_ACTIONS as readonly string[]).includes(candidate)) {
+            throw new UnusableInputError(`${where}: scoped action ${JSON.stringify(candidate)} is not supported; accepted: ${ENFORCEMENT_ACTIONS.join(", ")}`);
+        }
+    }
+    return (["deny", "warn"] as const).find((a) => atAdmission.includes(a)) ?? "dryrun";
+}
+
 function toConstraint(object: K8sObject, source: string, rules: readonly TemplateRule[]): Constraint[] {
     const group = String(object.apiVersion).split("/")[0];
     if (group === TEMPLATE_GROUP) {
@@ -102,10 +143,7 @@ function toConstraint(object: K8sObject, source: string, rules: readonly Templat
         throw new UnusableInputError(`${where}: metadata.name is missing`);
     }
     const spec = object.spec ?? {};
-    const action = spec.enforcementAction ?? "deny";
-    if (!ENFORCEMENT_ACTIONS.includes(action)) {
-        throw new UnusableInputError(`${where}: enforcementAction ${JSON.stringify(action)} is not supported; accepted: ${ENFORCEMENT_ACTIONS.join(", ")}`);
-    }
+    const action = admissionAction(spec, where, rule);
     const parameters = spec.parameters ?? {};
     const problems = parameterProblems(rule, parameters, where);
     if (problems.length > 0) {

@@ -102,3 +102,64 @@ describe("npm run policy as a process", () => {
         expect(run(YAML.stringify(good)).status).to.equal(0);
     });
 });
+
+describe("scoped enforcement actions", () => {
+    const scoped = (points: { action: string; enforcementPoints: { name: string }[] }[]) =>
+        write(
+            `scoped-${points.length}-${points.map((p) => p.action).join("")}.yaml`,
+            YAML.stringify({
+                apiVersion: "constraints.gatekeeper.sh/v1beta1",
+                kind: "K8sDisallowedTags",
+                metadata: { name: "scoped" },
+                spec: { enforcementAction: "scoped", scopedEnforcementActions: points, parameters: { tags: ["latest"] } },
+            }),
+        );
+    const file = write("latest-only.yaml", YAML.stringify(latest));
+    const verdict = (constraints: string) => JSON.parse(runCheck(["check", "--json", "--constraints", constraints, file]).stdout).map((v: any) => v.enforcement);
+
+    it("takes the webhook's action, the strongest when several apply", () => {
+        expect(verdict(scoped([{ action: "deny", enforcementPoints: [{ name: "validation.gatekeeper.sh" }] }]))).to.deep.equal(["mandatory"]);
+        expect(verdict(scoped([{ action: "warn", enforcementPoints: [{ name: "*" }] }]))).to.deep.equal(["advisory"]);
+        expect(
+            verdict(
+                scoped([
+                    { action: "warn", enforcementPoints: [{ name: "*" }] },
+                    { action: "deny", enforcementPoints: [{ name: "validation.gatekeeper.sh" }] },
+                ]),
+            ),
+        ).to.deep.equal(["mandatory"]);
+    });
+
+    it("ignores actions scoped to other enforcement points (audit, gator; VAP for a Rego-only template)", () => {
+        expect(verdict(scoped([{ action: "deny", enforcementPoints: [{ name: "audit.gatekeeper.sh" }, { name: "gator.gatekeeper.sh" }] }]))).to.deep.equal([]);
+        // k8sdisallowedtags has no CEL, so Gatekeeper generates no ValidatingAdmissionPolicy for it
+        expect(verdict(scoped([{ action: "deny", enforcementPoints: [{ name: "vap.k8s.io" }] }]))).to.deep.equal([]);
+    });
+
+    it("refuses an enforcement point Gatekeeper does not know", () => {
+        const result = runCheck(["check", "--constraints", scoped([{ action: "deny", enforcementPoints: [{ name: "webhook" }] }]), file]);
+        expect(result.exitCode).to.equal(2);
+        expect(result.stderr).to.match(/scopedEnforcementActions names enforcement points \["webhook"\]; accepted: validation\.gatekeeper\.sh, /);
+    });
+});
+
+describe("scoped enforcement at the ValidatingAdmissionPolicy point", () => {
+    it("counts for a template with CEL: the API server enforces the policy Gatekeeper generates", () => {
+        const privileged = write(
+            "privileged-pod.yaml",
+            YAML.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "ops" }, spec: { containers: [{ name: "c", image: "nginx:1", securityContext: { privileged: true } }] } }),
+        );
+        const constraints = write(
+            "vap.yaml",
+            YAML.stringify({
+                apiVersion: "constraints.gatekeeper.sh/v1beta1",
+                kind: "K8sPSPPrivilegedContainer",
+                metadata: { name: "vap-only" },
+                spec: { enforcementAction: "scoped", scopedEnforcementActions: [{ action: "deny", enforcementPoints: [{ name: "vap.k8s.io" }] }] },
+            }),
+        );
+        const result = runCheck(["check", "--json", "--constraints", constraints, privileged]);
+        expect(result.exitCode).to.equal(1);
+        expect(JSON.parse(result.stdout).map((v: any) => v.policy)).to.deep.equal(["k8spspprivilegedcontainer"]);
+    });
+});
