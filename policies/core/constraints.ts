@@ -47,7 +47,11 @@ export function parameterProblems(rule: TemplateRule, parameters: unknown, where
     return (validate.errors ?? []).map((e) => `${where}: parameters${e.instancePath.replace(/\//g, ".")} ${e.message}`);
 }
 
-/** Reads Constraints from a YAML/JSON file or, recursively, a folder of them. */
+/**
+ * Reads Constraints from a YAML/JSON file or, recursively, a folder of them. A
+ * Gatekeeper Config among them applies its webhook namespace exclusions to the
+ * constraints of its own file.
+ */
 export function loadConstraints(location: string, rules: readonly TemplateRule[]): Constraint[] {
     let stat: fs.Stats;
     try {
@@ -81,7 +85,32 @@ function constraintFiles(folder: string): string[] {
 }
 
 export function constraintsFromText(text: string, source: string, rules: readonly TemplateRule[]): Constraint[] {
-    return parseManifests(text, source).flatMap((object) => toConstraint(object, source, rules));
+    const objects = parseManifests(text, source);
+    const excluded = objects.filter((o) => String(o.apiVersion).split("/")[0] === CONFIG_GROUP).flatMap((o) => webhookExcludedNamespaces(o, source));
+    const constraints = objects.filter((o) => String(o.apiVersion).split("/")[0] !== CONFIG_GROUP).flatMap((object) => toConstraint(object, source, rules));
+    return excluded.length === 0 ? constraints : constraints.map((c) => withExcludedNamespaces(c, excluded));
+}
+
+const CONFIG_GROUP = "config.gatekeeper.sh";
+
+/**
+ * Gatekeeper's own Config (config.gatekeeper.sh, usually `config` in
+ * gatekeeper-system): `spec.match[].excludedNamespaces` for the processes
+ * "webhook" or "*" are never judged at admission, whatever the constraint says.
+ */
+function webhookExcludedNamespaces(config: K8sObject, source: string): string[] {
+    if (config.kind !== "Config") {
+        throw new UnusableInputError(`${source}: ${config.kind} (${config.apiVersion}) is not a Gatekeeper Config or Constraint`);
+    }
+    const match = Array.isArray(config.spec?.match) ? config.spec.match : [];
+    return match
+        .filter((m: any) => Array.isArray(m?.processes) && m.processes.some((p: unknown) => p === "webhook" || p === "*"))
+        .flatMap((m: any) => (Array.isArray(m.excludedNamespaces) ? m.excludedNamespaces.filter((n: unknown) => typeof n === "string") : []));
+}
+
+function withExcludedNamespaces(constraint: Constraint, namespaces: string[]): Constraint {
+    const match = constraint.match ?? {};
+    return { ...constraint, match: { ...match, excludedNamespaces: [...(match.excludedNamespaces ?? []), ...namespaces] } };
 }
 
 /** Gatekeeper's enforcement points (pkg/util enforcement_action.go). */

@@ -98,7 +98,7 @@ export function gatekeeperPolicy(rule: TemplateRule, allRules: () => readonly Te
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                constraints: { type: "string", description: "File or folder of Gatekeeper Constraint YAML; default: the pack's constraints folder." },
+                constraints: { type: "string", description: "File or folder of Gatekeeper Constraint YAML (a relative path starts in the pack's folder); default: the pack's constraints folder." },
                 ...(rule.parameterSchema.properties as Record<string, any>),
             },
         },

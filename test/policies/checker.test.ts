@@ -163,3 +163,20 @@ describe("scoped enforcement at the ValidatingAdmissionPolicy point", () => {
         expect(JSON.parse(result.stdout).map((v: any) => v.policy)).to.deep.equal(["k8spspprivilegedcontainer"]);
     });
 });
+
+describe("Gatekeeper's Config next to the constraints", () => {
+    it("exempts the namespaces its webhook match excludes, and only for the webhook process", () => {
+        const constraint = { apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sDisallowedTags", metadata: { name: "no-latest" }, spec: { parameters: { tags: ["latest"] } } };
+        const config = (processes: string[]) => ({
+            apiVersion: "config.gatekeeper.sh/v1alpha1",
+            kind: "Config",
+            metadata: { name: "config", namespace: "gatekeeper-system" },
+            spec: { match: [{ excludedNamespaces: ["op*"], processes }] },
+        });
+        const file = write("latest-ops.yaml", YAML.stringify(latest));
+        const withConfig = (processes: string[]) => write(`config-${processes.join("-").replace("*", "all")}.yaml`, `${YAML.stringify(config(processes))}---\n${YAML.stringify(constraint)}`);
+        expect(runCheck(["check", "--constraints", withConfig(["webhook"]), file]).exitCode).to.equal(0);
+        expect(runCheck(["check", "--constraints", withConfig(["*"]), file]).exitCode).to.equal(0);
+        expect(runCheck(["check", "--constraints", withConfig(["audit"]), file]).exitCode).to.equal(1);
+    });
+});
