@@ -165,7 +165,8 @@ export function formatBytes(q: Quantity): string {
 
 /*
  * Canonical form, as the API server stores and serves a quantity (apimachinery
- * Quantity.String / CanonicalizeBytes). Admission webhooks such as Gatekeeper
+ * resource/quantity.go: ParseQuantity rounds up to 1n and turns a BinarySI value
+ * below 1 into DecimalSI; CanonicalizeBytes writes the rest as below). Admission webhooks such as Gatekeeper
  * only ever see this form, so a policy that reads "1.5Gi" must judge "1536Mi".
  *   - The value is rounded up to a multiple of 1n (10^-9).
  *   - Binary suffixes (Ki..Ei) keep a binary suffix when the value is a whole number
