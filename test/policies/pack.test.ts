@@ -83,6 +83,13 @@ describe("the homelab constraints", () => {
         expect(FALCO_IMAGE).to.equal(`${values.image.registry}/${values.image.repository}:${chart.appVersion}`);
     });
 
+    it("match the image the program's values make the chart run (no image override in the values)", async () => {
+        const { resources } = await runProgram(homelabEngineConfig());
+        const values = resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!.inputs.values as Record<string, any>;
+        // FALCO_IMAGE assumes the chart's image.registry/repository and image.tag = appVersion.
+        expect(values.image, "values.image would change the Falco image; update FALCO_IMAGE with it").to.equal(undefined);
+    });
+
     it("cap container memory at 2Gi, require limits and requests, refuse latest, all with deny", () => {
         expect(byKind("K8sContainerLimits").map((c) => c.parameters.memory)).to.deep.equal(["2Gi"]);
         expect(byKind("K8sRequiredResources")[0].parameters).to.deep.equal({ limits: ["cpu", "memory"], requests: ["cpu", "memory"] });
