@@ -224,11 +224,17 @@ export async function runProgram(
 
     async function evaluateProgram(): Promise<ProgramRun> {
         const program = require(entry) as Record<string, unknown>;
+        // Every output is awaited at once (they resolve independently); the record keeps the program's export order.
+        const settled = await Promise.all(
+            Object.entries(program).map(async ([key, value]) => {
+                const output = pulumi.output(value as pulumi.Input<unknown>);
+                const resolved = await Promise.race([outputValue(output), runFailed]);
+                return { key, resolved, secret: await pulumi.isSecret(output) };
+            }),
+        );
         const outputs: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(program)) {
-            const output = pulumi.output(value as pulumi.Input<unknown>);
-            const resolved = await Promise.race([outputValue(output), runFailed]);
-            if (await pulumi.isSecret(output)) {
+        for (const { key, resolved, secret } of settled) {
+            if (secret) {
                 secretValues.push(resolved);
                 outputs[key] = SECRET_PLACEHOLDER;
             } else {

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import YAML from "yaml";
 import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
-import { draft06Ajv } from "../components/rules/validate";
+import { draft06Ajv } from "../components/rules/draft06Ajv";
 import { launchLikePulumi } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";

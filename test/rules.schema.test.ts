@@ -4,7 +4,8 @@ import * as path from "path";
 import YAML from "yaml";
 import { RULES_DIR } from "../components/rules";
 import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
-import { draft06Ajv } from "../components/rules/validate";
+import { draft06Ajv } from "../components/rules/draft06Ajv";
+import { validateFalcoRules } from "../components/rules/falcoRulesSchemaValidator";
 import { UPSTREAM_RULES_FILES } from "../scripts/generateRuleNames";
 import { readUpstreamText, readUpstreamYaml, requireUpstream } from "./support/upstream";
 
@@ -79,5 +80,15 @@ describe("the program's Falco rules schema", () => {
         // A corpus that only passes, or only fails, would prove nothing.
         expect(accepted).to.be.greaterThan(300);
         expect(documents.length - accepted).to.be.greaterThan(200);
+    });
+
+    it("is checked at start-up by its precompiled validator, with the same verdicts and errors as ajv compiling it", function () {
+        requireUpstream(this);
+        const ours = draft06Ajv().compile(FALCO_RULES_SCHEMA);
+        const documents = corpus(JSON.parse(readUpstreamText("falco-rules-schema.json")));
+        const differences = documents
+            .filter(({ document }) => ours(document) !== validateFalcoRules(document) || JSON.stringify(ours.errors) !== JSON.stringify(validateFalcoRules.errors))
+            .map(({ label }) => label);
+        expect(differences).to.deep.equal([]);
     });
 });

@@ -1,11 +1,11 @@
-import Ajv from "ajv";
-import draft06MetaSchema from "ajv/dist/refs/json-schema-draft-06.json";
 import YAML from "yaml";
+import { schemaFingerprint } from "../../policies/core/schemaFingerprint";
 import { FALCO_PRIORITIES } from "../config/stackConfig";
 import { conditionReferences, outputFields } from "./condition";
 import { isKnownField } from "./fields";
 import { LOADED_PLUGINS, LOADED_SOURCES, LoadedNames } from "./rulesSources";
 import { FALCO_RULES_SCHEMA } from "./schema";
+import { FALCO_RULES_SCHEMA_FINGERPRINT, validateFalcoRules } from "./falcoRulesSchemaValidator";
 
 /**
  * Checks Falco rules files the way Falco 0.43 loads them, so that a file that
@@ -40,19 +40,14 @@ const OVERRIDABLE: Record<Kind, readonly string[]> = {
 const RULE_REQUIRED = ["desc", "condition", "output", "priority"] as const;
 
 /**
- * An ajv that reads draft-06 schemas, the draft Falco's rules schema declares.
- * `forStartup`: for the program's own constant schema, skip compiling ajv's default
- * draft-07 meta-schema and re-checking the schema against its meta-schema on every
- * preview (most of this module's start-up cost); test/fastPreview.test.ts checks the
- * schema against the draft-06 meta-schema once instead.
+ * The rules schema's validator: precompiled by `npm run validators` (no ajv and no
+ * schema compilation at start-up), unless the schema changed since it was generated;
+ * then it is compiled here (test/generatedValidators.test.ts fails until regenerated).
  */
-export function draft06Ajv(forStartup = false): Ajv {
-    const ajv = new Ajv(forStartup ? { allErrors: true, strict: false, meta: false, validateSchema: false } : { allErrors: true, strict: false });
-    ajv.addMetaSchema(draft06MetaSchema);
-    return ajv;
-}
-const ajv = draft06Ajv(true);
-const validateSchema = ajv.compile(FALCO_RULES_SCHEMA);
+const validateSchema =
+    FALCO_RULES_SCHEMA_FINGERPRINT === schemaFingerprint(FALCO_RULES_SCHEMA)
+        ? validateFalcoRules
+        : (require("./draft06Ajv") as typeof import("./draft06Ajv")).draft06Ajv(true).compile(FALCO_RULES_SCHEMA);
 
 type Item = Record<string, unknown>;
 

@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import Ajv, { ValidateFunction } from "ajv";
+import type { ErrorObject, Options } from "ajv";
 import type { ConstraintMatch } from "./match";
 import { parseManifests } from "./manifests";
+import { PARAMETER_VALIDATORS } from "./parameterValidators";
+import { schemaFingerprint } from "./schemaFingerprint";
 import { K8sObject, TemplateRule, UnusableInputError } from "./types";
 
 /** A Gatekeeper Constraint (constraints.gatekeeper.sh/v1beta1), as the core uses it. */
@@ -22,14 +24,28 @@ export type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
 const CONSTRAINT_GROUP = "constraints.gatekeeper.sh";
 const TEMPLATE_GROUP = "templates.gatekeeper.sh";
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const parameterValidators = new Map<string, ValidateFunction>();
+/** ajv options for the parameter schemas; scripts/validators.ts precompiles with the same ones. */
+export const PARAMETER_AJV_OPTIONS: Options = { allErrors: true, strict: false };
 
-function parameterValidator(rule: TemplateRule): ValidateFunction {
-    let validate = parameterValidators.get(rule.kind);
+type ParameterValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const parameterValidators = new Map<TemplateRule, ParameterValidator>();
+
+/**
+ * The precompiled validator (policies/core/parameterValidators.js, `npm run validators`)
+ * when it was generated from this very schema; otherwise the schema compiled now, with
+ * ajv loaded only then (a template added or edited without regenerating, a test's own rule).
+ */
+function parameterValidator(rule: TemplateRule): ParameterValidator {
+    let validate = parameterValidators.get(rule);
     if (!validate) {
-        validate = ajv.compile(rule.parameterSchema);
-        parameterValidators.set(rule.kind, validate);
+        const precompiled = PARAMETER_VALIDATORS[rule.kind];
+        if (precompiled && precompiled.fingerprint === schemaFingerprint(rule.parameterSchema)) {
+            validate = precompiled.validate;
+        } else {
+            const Ajv = (require("ajv") as typeof import("ajv")).default;
+            validate = new Ajv(PARAMETER_AJV_OPTIONS).compile(rule.parameterSchema);
+        }
+        parameterValidators.set(rule, validate);
     }
     return validate;
 }
