@@ -99,6 +99,35 @@ describe("the homelab constraints", () => {
     });
 });
 
+describe("the homelab's privileged exemption on a Falco DaemonSet", () => {
+    const daemonSet = (initContainers: Record<string, unknown>[]) => ({
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: "falco", namespace: "falco" },
+        spec: {
+            template: {
+                spec: {
+                    containers: [{ name: "falco", image: FALCO_IMAGE as string, securityContext: { privileged: true }, resources: { limits: { cpu: "500m", memory: "512Mi" }, requests: { cpu: "50m", memory: "128Mi" } } }],
+                    initContainers,
+                },
+            },
+        },
+    });
+    const privileged = require("../../policies/k8spspprivilegedcontainer").policy as ResourceValidationPolicy;
+
+    it("admits Falco's own privileged container", () => {
+        expect(runResourcePolicy(privileged, "kubernetes:apps/v1:DaemonSet", daemonSet([]))).to.deep.equal([]);
+    });
+
+    it("refuses kmod's privileged driver-loader init container and any other tag of Falco", () => {
+        const loader = { name: "falco-driver-loader", image: FALCO_IMAGE.replace("/falco:", "/falco-driver-loader:"), securityContext: { privileged: true } };
+        expect(runResourcePolicy(privileged, "kubernetes:apps/v1:DaemonSet", daemonSet([loader]))[0]).to.match(/^pod template: Privileged container is not allowed: falco-driver-loader/);
+        const otherTag = daemonSet([]);
+        otherTag.spec.template.spec.containers[0].image = FALCO_IMAGE.replace(/:[^:]+$/, ":0.43.1");
+        expect(runResourcePolicy(privileged, "kubernetes:apps/v1:DaemonSet", otherTag)).to.have.length(1);
+    });
+});
+
 describe("policies/index.ts", () => {
     it("wires one policy per template module, the warnings policy and the sizing policies, and nothing else", () => {
         const index = fs.readFileSync(path.join(__dirname, "..", "..", "policies", "index.ts"), "utf8");
