@@ -5,6 +5,7 @@
  * default deny / allow-all policies, and the endPort example. The test data is
  * written here from the documented meaning, not copied.
  */
+import { labelSelectorMatches } from "../components/labelSelector";
 import { expect } from "chai";
 import {
     cidrContains,
@@ -16,7 +17,6 @@ import {
     NetworkPolicy,
     PodEndpoint,
     Protocol,
-    selectorMatches,
 } from "../components/network/evaluator";
 
 function pod(namespace: string, labels: Record<string, string>, extra: Partial<PodEndpoint> = {}): PodEndpoint {
@@ -33,20 +33,20 @@ describe("NetworkPolicy evaluator", () => {
     describe("label selectors", () => {
         const labels = { app: "shop", tier: "db" };
         it("match matchLabels as a conjunction, an empty selector matching everything", () => {
-            expect(selectorMatches({}, labels)).to.equal(true);
-            expect(selectorMatches({ matchLabels: { app: "shop" } }, labels)).to.equal(true);
-            expect(selectorMatches({ matchLabels: { app: "shop", tier: "web" } }, labels)).to.equal(false);
+            expect(labelSelectorMatches({}, labels)).to.equal(true);
+            expect(labelSelectorMatches({ matchLabels: { app: "shop" } }, labels)).to.equal(true);
+            expect(labelSelectorMatches({ matchLabels: { app: "shop", tier: "web" } }, labels)).to.equal(false);
         });
         it("apply In, NotIn, Exists and DoesNotExist, ANDed with matchLabels", () => {
-            expect(selectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["db", "cache"] }] }, labels)).to.equal(true);
-            expect(selectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] }, labels)).to.equal(false);
-            expect(selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["web"] }] }, labels)).to.equal(true);
+            expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["db", "cache"] }] }, labels)).to.equal(true);
+            expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] }, labels)).to.equal(false);
+            expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["web"] }] }, labels)).to.equal(true);
             // A missing key satisfies NotIn.
-            expect(selectorMatches({ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, labels)).to.equal(true);
-            expect(selectorMatches({ matchExpressions: [{ key: "zone", operator: "Exists" }] }, labels)).to.equal(false);
-            expect(selectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels)).to.equal(true);
+            expect(labelSelectorMatches({ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, labels)).to.equal(true);
+            expect(labelSelectorMatches({ matchExpressions: [{ key: "zone", operator: "Exists" }] }, labels)).to.equal(false);
+            expect(labelSelectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels)).to.equal(true);
             expect(
-                selectorMatches({ matchLabels: { app: "shop" }, matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, labels),
+                labelSelectorMatches({ matchLabels: { app: "shop" }, matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, labels),
             ).to.equal(false);
         });
     });

@@ -24,20 +24,10 @@
  *   An endpoint that is not a pod (an IP) is not subject to policies.
  */
 import { BlockList, isIP } from "net";
+import { Labels, LabelSelector, labelSelectorMatches } from "../labelSelector";
 
 export type Protocol = "TCP" | "UDP" | "SCTP";
-export type Labels = Record<string, string>;
-
-export interface LabelSelectorRequirement {
-    key: string;
-    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    values?: string[];
-}
-
-export interface LabelSelector {
-    matchLabels?: Labels;
-    matchExpressions?: LabelSelectorRequirement[];
-}
+export type { Labels, LabelSelector, LabelSelectorRequirement } from "../labelSelector";
 
 export interface IPBlock {
     cidr: string;
@@ -124,39 +114,6 @@ export interface Verdict {
     ingressBy: string[];
 }
 
-export function selectorMatches(selector: LabelSelector | undefined, labels: Labels): boolean {
-    if (!selector) {
-        return true;
-    }
-    for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-        if (labels[key] !== value) {
-            return false;
-        }
-    }
-    for (const req of selector.matchExpressions ?? []) {
-        const has = Object.prototype.hasOwnProperty.call(labels, req.key);
-        const values = req.values ?? [];
-        switch (req.operator) {
-            case "In":
-                if (!has || !values.includes(labels[req.key])) return false;
-                break;
-            case "NotIn":
-                // A pod without the key satisfies NotIn (Kubernetes label selector semantics).
-                if (has && values.includes(labels[req.key])) return false;
-                break;
-            case "Exists":
-                if (!has) return false;
-                break;
-            case "DoesNotExist":
-                if (has) return false;
-                break;
-            default:
-                throw new Error(`unknown label selector operator ${JSON.stringify((req as LabelSelectorRequirement).operator)}`);
-        }
-    }
-    return true;
-}
-
 export function effectivePolicyTypes(policy: NetworkPolicy): PolicyType[] {
     if (policy.spec.policyTypes && policy.spec.policyTypes.length > 0) {
         return policy.spec.policyTypes;
@@ -208,13 +165,13 @@ export function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, en
         return false;
     }
     if (peer.namespaceSelector) {
-        if (!selectorMatches(peer.namespaceSelector, namespaceLabelsOf(cluster, endpoint.namespace))) {
+        if (!labelSelectorMatches(peer.namespaceSelector, namespaceLabelsOf(cluster, endpoint.namespace))) {
             return false;
         }
-        return peer.podSelector ? selectorMatches(peer.podSelector, endpoint.labels) : true;
+        return peer.podSelector ? labelSelectorMatches(peer.podSelector, endpoint.labels) : true;
     }
     if (peer.podSelector) {
-        return endpoint.namespace === policyNamespace && selectorMatches(peer.podSelector, endpoint.labels);
+        return endpoint.namespace === policyNamespace && labelSelectorMatches(peer.podSelector, endpoint.labels);
     }
     throw new Error("a NetworkPolicyPeer needs podSelector, namespaceSelector or ipBlock");
 }
@@ -257,7 +214,7 @@ function selecting(policies: NetworkPolicy[], pod: PodEndpoint, direction: Polic
     return policies.filter(
         (policy) =>
             policyNamespace(policy) === pod.namespace &&
-            selectorMatches(policy.spec.podSelector, pod.labels) &&
+            labelSelectorMatches(policy.spec.podSelector, pod.labels) &&
             effectivePolicyTypes(policy).includes(direction),
     );
 }

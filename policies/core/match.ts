@@ -1,5 +1,6 @@
 import type { K8sObject } from "./types";
 import { groupVersion } from "./admission";
+import { LabelSelector, labelSelectorMatches } from "../../components/labelSelector";
 
 /**
  * Gatekeeper's `spec.match` of a Constraint: kinds, scope, namespaces,
@@ -15,10 +16,7 @@ export interface ConstraintMatch {
     name?: string;
 }
 
-export interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
-}
+export type { LabelSelector } from "../../components/labelSelector";
 
 /** Kinds without a namespace; `namespaces`/`excludedNamespaces` do not apply to them (except Namespace itself). */
 const CLUSTER_SCOPED_KINDS = new Set([
@@ -53,33 +51,6 @@ function namespaceGlobMatches(pattern: string, namespace: string): boolean {
         return namespace.endsWith(pattern.slice(1));
     }
     return pattern === namespace;
-}
-
-export function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-    for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-        if (labels[key] !== value) {
-            return false;
-        }
-    }
-    for (const expression of selector.matchExpressions ?? []) {
-        const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
-        const values = expression.values ?? [];
-        switch (expression.operator) {
-            case "In":
-                if (!has || !values.includes(labels[expression.key])) return false;
-                break;
-            case "NotIn":
-                if (has && values.includes(labels[expression.key])) return false;
-                break;
-            case "Exists":
-                if (!has) return false;
-                break;
-            case "DoesNotExist":
-                if (has) return false;
-                break;
-        }
-    }
-    return true;
 }
 
 export interface MatchContext {
