@@ -1,18 +1,8 @@
 import { expect } from "chai";
 import { UserInputError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/stackConfig";
-import { homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
+import { configProblems, homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
 
-/** Parses and returns the problem list, failing the test when the configuration is accepted. */
-function problemsOf(raw: Record<string, string>): string[] {
-    try {
-        parseStackConfig(raw);
-    } catch (err) {
-        expect(UserInputError.isUserInputError(err), String(err)).to.equal(true);
-        return [...(err as UserInputError).problems];
-    }
-    expect.fail("configuration was accepted");
-}
 
 describe("stack configuration validation", () => {
     it("accepts the homelab stack and types its values", () => {
@@ -70,7 +60,7 @@ describe("stack configuration validation", () => {
 
     for (const [what, overrides, expected] of cases) {
         it(`refuses ${what}, naming the key, the value and what is accepted`, () => {
-            const problems = problemsOf(homelabWith(overrides));
+            const problems = configProblems(homelabWith(overrides));
             expect(problems.some((p) => expected.test(p)), problems.join("\n")).to.equal(true);
         });
     }

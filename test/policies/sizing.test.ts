@@ -2,7 +2,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { UserInputError } from "../../components/config/errors";
 import { parseQuantity } from "../../components/config/quantity";
 import {
     checkFalcoRingBuffers,
@@ -18,20 +17,11 @@ import { policy as falcoRingBuffers } from "../../policies/falcoRingBuffers";
 import { policy as redisMaxmemoryHeadroom } from "../../policies/redisMaxmemoryHeadroom";
 import { policy as redisSnapshotStorage } from "../../policies/redisSnapshotStorage";
 import { runProgram } from "../../scripts/mockRuntime";
-import { homelabEngineConfig, homelabObject, homelabWith } from "../support/configFixtures";
+import { configProblems, homelabEngineConfig, homelabObject, homelabWith } from "../support/configFixtures";
 import { runResourcePolicy } from "./support";
 
 const MiB = 1n << 20n;
 
-function problemsOf(raw: Record<string, string>): string[] {
-    try {
-        parseStackConfig(raw);
-    } catch (err) {
-        expect(UserInputError.isUserInputError(err), String(err)).to.equal(true);
-        return [...(err as UserInputError).problems];
-    }
-    expect.fail("configuration was accepted");
-}
 
 describe("sizing invariants", () => {
     it("sizes ring buffers as Falco's presets: 1 MiB doubling up to 512 MiB", () => {
@@ -75,7 +65,7 @@ describe("configuration validation runs the same rules", () => {
         resources.falco.limits.memory = "2Gi";
         expect(() => parseStackConfig(homelabWith({ resources }))).to.not.throw();
         resources.falco.limits.memory = "2049Mi";
-        expect(problemsOf(homelabWith({ resources }))[0]).to.match(/^falco:resources\.falco: Gatekeeper would refuse the pods \(k8scontainerlimits\)/);
+        expect(configProblems(homelabWith({ resources }))[0]).to.match(/^falco:resources\.falco: Gatekeeper would refuse the pods \(k8scontainerlimits\)/);
     });
 
     it("follows falco:gatekeeperConstraints to another cluster's constraints", () => {
@@ -84,23 +74,23 @@ describe("configuration validation runs the same rules", () => {
             path.join(dir, "tight.yaml"),
             "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sContainerLimits\nmetadata: {name: one-gi}\nspec:\n  parameters: {memory: 1Gi, cpu: 150m}\n",
         );
-        const problems = problemsOf(homelabWith({ gatekeeperConstraints: dir }));
+        const problems = configProblems(homelabWith({ gatekeeperConstraints: dir }));
         expect(problems.some((p) => /^falco:resources\.redis: .*memory limit <2Gi> is higher than the maximum allowed of <1Gi> \[constraint one-gi\]/.test(p)), problems.join("\n")).to.equal(true);
         expect(problems.some((p) => /^falco:resources\.falco: .*cpu limit <500m> is higher than the maximum allowed of <150m>/.test(p)), problems.join("\n")).to.equal(true);
     });
 
     it("refuses unusable constraints, naming the key and the file", () => {
-        const problems = problemsOf(homelabWith({ gatekeeperConstraints: "no/such/folder" }));
+        const problems = configProblems(homelabWith({ gatekeeperConstraints: "no/such/folder" }));
         expect(problems[0]).to.match(/^falco:gatekeeperConstraints: "no\/such\/folder" is not usable: .*cannot be read \(ENOENT\); accepted: a file or folder of Gatekeeper Constraint YAML/);
     });
 
     it("refuses a redis volume too small for its snapshots", () => {
-        const problems = problemsOf(homelabWith({ redis: { ...homelabObject("redis"), storageSize: "1Gi" } }));
+        const problems = configProblems(homelabWith({ redis: { ...homelabObject("redis"), storageSize: "1Gi" } }));
         expect(problems.join("\n")).to.match(/falco:redis\.storageSize: "1Gi" cannot hold an RDB snapshot of maxmemory "1000mb"/);
     });
 
     it("refuses ring buffers that do not fit Falco's memory limit", () => {
-        const problems = problemsOf(homelabWith({ driver: { ...homelabObject("driver"), bufSizePreset: 9, cpusForEachBuffer: 1 } }));
+        const problems = configProblems(homelabWith({ driver: { ...homelabObject("driver"), bufSizePreset: 9, cpusForEachBuffer: 1 } }));
         expect(problems.join("\n")).to.match(/falco:resources\.falco\.limits\.memory: "512Mi" does not hold Falco's ring buffers plus headroom: 4 buffer\(s\) of 256Mi/);
     });
 });

@@ -1,4 +1,7 @@
+import { expect } from "chai";
 import * as path from "path";
+import { UserInputError } from "../../components/config/errors";
+import { parseStackConfig } from "../../components/config/stackConfig";
 import { PROJECT_ROOT, resolveConfig } from "../../scripts/mockRuntime";
 
 /** The engine-form configuration of the homelab stack, as the CLI would pass it. */
@@ -23,4 +26,15 @@ export function homelabWith(overrides: Record<string, unknown>): Record<string, 
 /** A deep copy of a homelab object-valued key, for editing one field. */
 export function homelabObject(key: string): any {
     return JSON.parse(homelabEngineConfig()[`falco:${key}`]);
+}
+
+/** The problems validation reports for a configuration; fails the test when it is accepted. */
+export function configProblems(raw: Record<string, string>): string[] {
+    try {
+        parseStackConfig(raw);
+    } catch (err) {
+        expect(UserInputError.isUserInputError(err), String(err)).to.equal(true);
+        return [...(err as UserInputError).problems];
+    }
+    expect.fail("configuration was accepted");
 }
