@@ -34,6 +34,17 @@ export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_CHART.appVersi
  */
 export const FALCOCTL_RESOURCES: ResourceSpec = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 
+/**
+ * The driver loader init container chart 8.0.1 adds for every driver but modern_ebpf
+ * (helper `driverLoader.enabled`): falco.driverLoader.image joins registry docker.io,
+ * repository falcosecurity/falco-driver-loader and the appVersion tag. The chart runs it
+ * privileged for kmod, and gives it no resources unless the values do: a cluster that
+ * requires requests and limits would refuse every Falco pod, so the program sets these
+ * (a download and an insmod or probe copy; an estimate, not a measurement).
+ */
+export const FALCO_DRIVER_LOADER_IMAGE = `docker.io/falcosecurity/falco-driver-loader:${FALCO_CHART.appVersion}` as const;
+export const DRIVER_LOADER_RESOURCES: ResourceSpec = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+
 /** Ports the chart's Services listen on; NetworkPolicies, monitors and docs read them from here. */
 export const PORTS = {
     falcoMetrics: 8765,
@@ -65,6 +76,7 @@ export interface FalcoChartValues {
         modernEbpf?: { bufSizePreset: number; cpusForEachBuffer: number; leastPrivileged: boolean };
         ebpf?: { bufSizePreset: number; leastPrivileged: boolean };
         kmod?: { bufSizePreset: number };
+        loader?: { initContainer: { resources: ResourceSpec } };
     };
     resources: ResourceSpec;
     tolerations: Toleration[];
@@ -152,9 +164,13 @@ function driverValues(driver: StackConfig["driver"]): FalcoChartValues["driver"]
                 modernEbpf: { bufSizePreset: driver.bufSizePreset, cpusForEachBuffer: driver.cpusForEachBuffer, leastPrivileged: driver.leastPrivileged },
             };
         case "ebpf":
-            return { kind: "ebpf", ebpf: { bufSizePreset: driver.bufSizePreset, leastPrivileged: driver.leastPrivileged } };
+            return {
+                kind: "ebpf",
+                ebpf: { bufSizePreset: driver.bufSizePreset, leastPrivileged: driver.leastPrivileged },
+                loader: { initContainer: { resources: resources(DRIVER_LOADER_RESOURCES) } },
+            };
         case "kmod":
-            return { kind: "kmod", kmod: { bufSizePreset: driver.bufSizePreset } };
+            return { kind: "kmod", kmod: { bufSizePreset: driver.bufSizePreset }, loader: { initContainer: { resources: resources(DRIVER_LOADER_RESOURCES) } } };
     }
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parseStackConfig } from "../components/config";
-import { falcoValues } from "../components/falcoValues";
-import { homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
+import { DRIVER_LOADER_RESOURCES, falcoValues } from "../components/falcoValues";
+import { configProblems, constraintsExemptingDriverLoader, homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
 import { readUpstreamYaml, requireUpstream } from "./support/upstream";
 
 /** The configuration way outs the README's "Raspberry Pi 5 notes" give. */
@@ -19,11 +19,24 @@ describe("Raspberry Pi 5 way outs in the configuration", () => {
         expect(values.falcosidekick.webui.redis.image).to.deep.equal(image);
     });
 
-    it("offers the drivers that do not need kernel BTF", () => {
-        for (const kind of ["kmod", "ebpf"]) {
-            const values = falcoValues(parseStackConfig(homelabWith({ driver: { ...homelabObject("driver"), kind } })));
-            expect(values.driver.kind).to.equal(kind);
-        }
+    it("offers the classic eBPF probe, which needs no kernel BTF and passes the homelab's constraints", () => {
+        const values = falcoValues(parseStackConfig(homelabWith({ driver: { ...homelabObject("driver"), kind: "ebpf" } })));
+        expect(values.driver.kind).to.equal("ebpf");
+        // Chart 8.0.1 gives its driver-loader init container no resources; the homelab requires them.
+        expect(values.driver.loader?.initContainer.resources).to.deep.equal(DRIVER_LOADER_RESOURCES);
+    });
+
+    it("refuses kmod under the homelab's constraints: its driver loader runs privileged with an image they do not exempt", () => {
+        const problems = configProblems(homelabWith({ driver: { ...homelabObject("driver"), kind: "kmod" } }));
+        expect(problems.join("\n")).to.match(
+            /^falco:driver\.kind: "kmod" makes chart 8\.0\.1 add the falco-driver-loader init container \(docker\.io\/falcosecurity\/falco-driver-loader:0\.43\.0, privileged\) .*\(k8spspprivilegedcontainer\)/,
+        );
+    });
+
+    it("accepts kmod with constraints that exempt the driver loader's image", () => {
+        const values = falcoValues(parseStackConfig(homelabWith({ driver: { ...homelabObject("driver"), kind: "kmod" }, gatekeeperConstraints: constraintsExemptingDriverLoader() })));
+        expect(values.driver.kind).to.equal("kmod");
+        expect(values.driver.loader?.initContainer.resources).to.deep.equal(DRIVER_LOADER_RESOURCES);
     });
 });
 

@@ -4,7 +4,7 @@ import { evaluate } from "../../policies/core/evaluate";
 import { loadConstraints } from "../../policies/core/constraints";
 import { UnusableInputError } from "../../policies/core/types";
 import { GATEKEEPER_TEMPLATES } from "../../policies/gatekeeperTemplates";
-import { FALCO_IMAGE } from "../falcoValues";
+import { DRIVER_LOADER_RESOURCES, FALCO_CHART, FALCO_DRIVER_LOADER_IMAGE, FALCO_IMAGE } from "../falcoValues";
 import { show } from "./errors";
 import { addQuantities, compareQuantities, formatBytes, mustParseQuantity, multiplyQuantity, parseQuantity, parseRedisMemory, quantityFromBytes } from "./quantity";
 import type { ComponentName, StackConfig } from "./stackConfig";
@@ -160,9 +160,42 @@ export function checkAdmission(config: StackConfig, constraints: readonly Constr
     return problems;
 }
 
+/** Templates that judge the driver loader: what the configuration decides of it (privilege, resources). */
+const DRIVER_LOADER_TEMPLATES = GATEKEEPER_TEMPLATES.filter((t) => RESOURCE_TEMPLATES.includes(t) || t.kind === "K8sPSPPrivilegedContainer");
+
+/**
+ * Drivers other than modern_ebpf make chart 8.0.1 add its falco-driver-loader init
+ * container to every Falco pod, privileged for kmod. Judges that container alone with
+ * the cluster's constraints, so a driver the cluster would refuse stops the run here
+ * instead of leaving a DaemonSet whose pods Gatekeeper refuses one by one.
+ */
+export function checkDriverLoaderAdmission(config: StackConfig, constraints: readonly Constraint[]): string[] {
+    if (config.driver.kind === "modern_ebpf") {
+        return [];
+    }
+    const loader = {
+        name: "falco-driver-loader",
+        image: FALCO_DRIVER_LOADER_IMAGE,
+        resources: { limits: { ...DRIVER_LOADER_RESOURCES.limits }, requests: { ...DRIVER_LOADER_RESOURCES.requests } },
+        ...(config.driver.kind === "kmod" ? { securityContext: { privileged: true } } : {}),
+    };
+    const pod = {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `${config.releaseName}-driver-loader`, namespace: config.namespace },
+        spec: { initContainers: [loader], containers: [] },
+    };
+    return evaluate([pod], constraints, DRIVER_LOADER_TEMPLATES)
+        .filter((v) => v.enforcement === "mandatory")
+        .map(
+            (v) =>
+                `falco:driver.kind: ${show(config.driver.kind)} makes chart ${FALCO_CHART.version} add the falco-driver-loader init container (${FALCO_DRIVER_LOADER_IMAGE}${config.driver.kind === "kmod" ? ", privileged" : ""}) to every Falco pod, and Gatekeeper would refuse it (${v.policy}): ${v.message}; accepted: "modern_ebpf", or constraints (falco:gatekeeperConstraints) that admit that container`,
+        );
+}
+
 /** All cross-key sizing problems of a configuration whose single values are valid. */
 export function checkSizing(config: StackConfig, constraints: readonly Constraint[]): string[] {
-    const problems = checkAdmission(config, constraints);
+    const problems = [...checkAdmission(config, constraints), ...checkDriverLoaderAdmission(config, constraints)];
     const redisMemory = checkRedisMaxmemory(config.redis.maxmemory, config.resources.redis.limits.memory, {
         maxmemory: "falco:redis.maxmemory",
         limit: "falco:resources.redis.limits.memory",

@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { FALCO_DRIVER_LOADER_IMAGE, FALCO_IMAGE } from "../../components/falcoValues";
 import { UserInputError } from "../../components/config/errors";
 import { parseStackConfig } from "../../components/config/stackConfig";
 import { PROJECT_ROOT, resolveConfig } from "../../scripts/mockRuntime";
@@ -37,4 +40,17 @@ export function configProblems(raw: Record<string, string>): string[] {
         return [...(err as UserInputError).problems];
     }
     expect.fail("configuration was accepted");
+}
+
+/**
+ * A folder with the homelab's constraints, but with the driver loader's image exempt from the
+ * privileged-container constraint too: what a cluster that allows kmod would have.
+ */
+export function constraintsExemptingDriverLoader(): string {
+    const homelab = fs.readFileSync(path.join(PROJECT_ROOT, "policies", "constraints", "homelab.yaml"), "utf8");
+    const widened = homelab.replace(`exemptImages: ["${FALCO_IMAGE}"]`, `exemptImages: ["${FALCO_IMAGE}", "${FALCO_DRIVER_LOADER_IMAGE}"]`);
+    expect(widened, "the homelab constraints no longer name Falco's image as their only exemption").to.not.equal(homelab);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gk-kmod-"));
+    fs.writeFileSync(path.join(dir, "homelab-kmod.yaml"), widened);
+    return dir;
 }
