@@ -1,6 +1,5 @@
 import { compareQuantities } from "../components/config/quantity";
-import { containersIn, EXEMPT_IMAGES_SCHEMA, RESOURCE_CONTAINER_FIELDS } from "./core/containers";
-import { isExemptImage } from "./core/exemptImages";
+import { EXEMPT_IMAGES_SCHEMA, RESOURCE_CONTAINER_FIELDS, judgedContainers } from "./core/containers";
 import { gatekeeperPolicy } from "./core/pulumiPolicy";
 import { regoCanonifyCpu, regoCanonifyMemory, regoMissing, regoShow } from "./core/regoQuantities";
 import type { TemplateRule } from "./core/types";
@@ -25,10 +24,7 @@ export const rule: TemplateRule = {
     evaluate(review, params) {
         const messages = new Set<string>();
         const cpuChecked = params.cpu !== undefined && params.cpu !== "-1";
-        for (const { container } of containersIn(review.object, RESOURCE_CONTAINER_FIELDS)) {
-            if (isExemptImage(container.image, params.exemptImages, "Rego")) {
-                continue;
-            }
+        for (const container of judgedContainers(review.object, RESOURCE_CONTAINER_FIELDS, params.exemptImages, "Rego")) {
             const name = regoShow(container.name);
             const limits = container.resources?.limits;
             if (cpuChecked && limits?.cpu !== undefined && !regoCanonifyCpu(limits.cpu)) {

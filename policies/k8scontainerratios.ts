@@ -1,6 +1,5 @@
 import { compareQuantities, Quantity } from "../components/config/quantity";
-import { containersIn, EXEMPT_IMAGES_SCHEMA, RESOURCE_CONTAINER_FIELDS } from "./core/containers";
-import { isExemptImage } from "./core/exemptImages";
+import { EXEMPT_IMAGES_SCHEMA, RESOURCE_CONTAINER_FIELDS, judgedContainers } from "./core/containers";
 import { gatekeeperPolicy } from "./core/pulumiPolicy";
 import { regoCanonifyCpu, regoCanonifyMemory, regoMissing, regoShow } from "./core/regoQuantities";
 import type { TemplateRule } from "./core/types";
@@ -38,10 +37,7 @@ export const rule: TemplateRule = {
     },
     evaluate(review, params) {
         const messages = new Set<string>();
-        for (const { container } of containersIn(review.object, RESOURCE_CONTAINER_FIELDS)) {
-            if (isExemptImage(container.image, params.exemptImages, "Rego")) {
-                continue;
-            }
+        for (const container of judgedContainers(review.object, RESOURCE_CONTAINER_FIELDS, params.exemptImages, "Rego")) {
             const name = regoShow(container.name);
             const limits = container.resources?.limits;
             const requests = container.resources?.requests;

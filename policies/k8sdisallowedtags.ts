@@ -1,5 +1,4 @@
-import { ALL_CONTAINER_FIELDS, containersIn, EXEMPT_IMAGES_SCHEMA } from "./core/containers";
-import { isExemptImage } from "./core/exemptImages";
+import { ALL_CONTAINER_FIELDS, EXEMPT_IMAGES_SCHEMA, judgedContainers } from "./core/containers";
 import { gatekeeperPolicy } from "./core/pulumiPolicy";
 import { regoShow } from "./core/regoQuantities";
 import type { TemplateRule } from "./core/types";
@@ -23,8 +22,8 @@ export const rule: TemplateRule = {
     evaluate(review, params) {
         const messages = new Set<string>();
         const tags: string[] = Array.isArray(params.tags) ? params.tags : [];
-        for (const { container } of containersIn(review.object, ALL_CONTAINER_FIELDS)) {
-            if (isExemptImage(container.image, params.exemptImages, "Rego") || typeof container.image !== "string") {
+        for (const container of judgedContainers(review.object, ALL_CONTAINER_FIELDS, params.exemptImages, "Rego")) {
+            if (typeof container.image !== "string") {
                 continue;
             }
             const image: string = container.image;

@@ -1,5 +1,4 @@
-import { ALL_CONTAINER_FIELDS, containersIn, EXEMPT_IMAGES_SCHEMA } from "./core/containers";
-import { isExemptImage } from "./core/exemptImages";
+import { ALL_CONTAINER_FIELDS, EXEMPT_IMAGES_SCHEMA, judgedContainers } from "./core/containers";
 import { gatekeeperPolicy } from "./core/pulumiPolicy";
 import type { TemplateRule } from "./core/types";
 
@@ -20,9 +19,8 @@ export const rule: TemplateRule = {
         if (review.operation === "UPDATE") {
             return [];
         }
-        const bad = containersIn(review.object, ALL_CONTAINER_FIELDS)
-            .map(({ container }) => container)
-            .filter((c) => !isExemptImage(c.image, params.exemptImages, "K8sNativeValidation") && c.securityContext?.allowPrivilegeEscalation !== false);
+        const bad = judgedContainers(review.object, ALL_CONTAINER_FIELDS, params.exemptImages, "K8sNativeValidation")
+            .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false);
         return bad.length > 0 ? [`Privilege escalation container is not allowed: ${bad.map((c) => c.image).join(", ")}`] : [];
     },
 };

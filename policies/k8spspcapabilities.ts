@@ -1,5 +1,4 @@
-import { ALL_CONTAINER_FIELDS, containersIn, EXEMPT_IMAGES_SCHEMA } from "./core/containers";
-import { isExemptImage } from "./core/exemptImages";
+import { ALL_CONTAINER_FIELDS, EXEMPT_IMAGES_SCHEMA, judgedContainers } from "./core/containers";
 import { gatekeeperPolicy } from "./core/pulumiPolicy";
 import type { TemplateRule } from "./core/types";
 
@@ -29,10 +28,7 @@ export const rule: TemplateRule = {
         const requiredDrop: string[] = Array.isArray(params.requiredDropCapabilities) ? params.requiredDropCapabilities : [];
         const disallowed: string[] = [];
         const missingDrop: string[] = [];
-        for (const { container } of containersIn(review.object, ALL_CONTAINER_FIELDS)) {
-            if (isExemptImage(container.image, params.exemptImages, "K8sNativeValidation")) {
-                continue;
-            }
+        for (const container of judgedContainers(review.object, ALL_CONTAINER_FIELDS, params.exemptImages, "K8sNativeValidation")) {
             const capabilities = container.securityContext?.capabilities;
             const added: string[] = Array.isArray(capabilities?.add) ? capabilities.add : [];
             const notAllowed = added.filter((c) => !allowed.includes(c));

@@ -1,5 +1,4 @@
-import { containersIn, EXEMPT_IMAGES_SCHEMA, RESOURCE_CONTAINER_FIELDS } from "./core/containers";
-import { isExemptImage } from "./core/exemptImages";
+import { EXEMPT_IMAGES_SCHEMA, RESOURCE_CONTAINER_FIELDS, judgedContainers } from "./core/containers";
 import { gatekeeperPolicy } from "./core/pulumiPolicy";
 import { regoShow, regoTruthy } from "./core/regoQuantities";
 import type { TemplateRule } from "./core/types";
@@ -22,10 +21,7 @@ export const rule: TemplateRule = {
     },
     evaluate(review, params) {
         const messages = new Set<string>();
-        for (const { container } of containersIn(review.object, RESOURCE_CONTAINER_FIELDS)) {
-            if (isExemptImage(container.image, params.exemptImages, "Rego")) {
-                continue;
-            }
+        for (const container of judgedContainers(review.object, RESOURCE_CONTAINER_FIELDS, params.exemptImages, "Rego")) {
             for (const what of ["limits", "requests"] as const) {
                 const given = container.resources?.[what] ?? {};
                 const required: string[] = Array.isArray(params[what]) ? params[what] : [];

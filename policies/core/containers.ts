@@ -1,4 +1,5 @@
-import type { K8sObject } from "./types";
+import { isExemptImage } from "./exemptImages";
+import type { Engine, K8sObject } from "./types";
 
 export type ContainerField = "containers" | "initContainers" | "ephemeralContainers";
 
@@ -11,6 +12,16 @@ export function containersIn(object: K8sObject, fields: readonly ContainerField[
     return fields.flatMap((field) =>
         Array.isArray(spec[field]) ? spec[field].filter((c: unknown) => typeof c === "object" && c !== null).map((container: Record<string, any>) => ({ field, container })) : [],
     );
+}
+
+/**
+ * The containers a template judges: those in `fields` whose image the template's
+ * `exemptImages` parameter does not exempt, read the way the template's engine reads it.
+ */
+export function judgedContainers(object: K8sObject, fields: readonly ContainerField[], exemptImages: unknown, engine: Engine): Record<string, any>[] {
+    return containersIn(object, fields)
+        .map(({ container }) => container)
+        .filter((container) => !isExemptImage(container.image, exemptImages, engine));
 }
 
 export const ALL_CONTAINER_FIELDS: readonly ContainerField[] = ["containers", "initContainers", "ephemeralContainers"];
