@@ -161,9 +161,9 @@ export function stackPathFilters(targetStack: string): string[] {
         `${POLICY_PACK_DIR}/**`,
         "package.json",
         "package-lock.json",
+        // esbuild reads tsconfig.json's compiler options when scripts/build.ts bundles the program.
         "tsconfig.json",
-        // The tsconfig Pulumi's nodejs runtime reads (Pulumi.yaml runtime.options.tsconfig).
-        "tsconfig.pulumi.json",
+        "scripts/build.ts",
     ];
 }
 
@@ -181,7 +181,7 @@ export function pathTriggersDeployment(filters: readonly string[], file: string)
  * Pulumi operation (the README says how to confirm this once on your org).
  *
  * Pulumi Deployments has no setting that passes `--policy-pack` to the run it
- * starts. The second line is the equivalent: a preview of the same commit, on
+ * starts. The last line is the equivalent: a preview of the same commit, on
  * the same agent, with the repository's policy pack; a mandatory violation
  * makes it exit non-zero, so nothing is applied. The PULUMI_CI_* variables are
  * set by Pulumi Deployments for every run.
@@ -190,6 +190,8 @@ export function preRunCommands(): string[] {
     return [
         // The lockfile, not a fresh resolution: the default install step is skipped for this.
         "npm ci --no-audit --no-fund",
+        // Pulumi runs bin/index.js (Pulumi.yaml main) and does not build it; the bundle refuses to run if stale.
+        "npm run build",
         `pulumi preview --non-interactive --stack "$PULUMI_CI_ORGANIZATION/$PULUMI_CI_PROJECT/$PULUMI_CI_STACK" --policy-pack ${POLICY_PACK_DIR}`,
     ];
 }

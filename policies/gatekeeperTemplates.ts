@@ -12,7 +12,6 @@ import { rule as privilegedContainer } from "./k8spspprivilegedcontainer";
 import { rule as readOnlyRootFilesystem } from "./k8spspreadonlyrootfilesystem";
 import { rule as requiredResources } from "./k8srequiredresources";
 import type { TemplateRule } from "./core/types";
-import * as path from "path";
 
 /** Every gatekeeper-library template this project re-implements; the checker and the pack use this list. */
 export const GATEKEEPER_TEMPLATES: readonly TemplateRule[] = [
@@ -31,5 +30,4 @@ export const GATEKEEPER_TEMPLATES: readonly TemplateRule[] = [
     blockNodePort,
 ];
 
-/** The homelab cluster's Constraints, kept in the repository as Gatekeeper YAML. */
-export const HOMELAB_CONSTRAINTS_DIR = path.join(__dirname, "constraints");
+export { HOMELAB_CONSTRAINTS_DIR } from "./core/constraints";

@@ -16,6 +16,7 @@ import {
     preRunCommands,
     stackPathFilters,
 } from "../deployments/settings";
+import { BUILD_DIR, bundleInputs } from "../scripts/build";
 import { PROJECT_ROOT, RecordedResource, resolveConfig, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
 
@@ -90,7 +91,7 @@ describe("deployments/: Pulumi Deployments for the homelab stack", () => {
             const operation = settings.inputs.operationContext as any;
             expect(operation.preRunCommands).to.deep.equal(preRunCommands());
             expect(operation.preRunCommands[0]).to.match(/^npm ci\b/);
-            expect(operation.preRunCommands[1]).to.contain(`--policy-pack ${POLICY_PACK_DIR}`);
+            expect(operation.preRunCommands[2]).to.contain(`--policy-pack ${POLICY_PACK_DIR}`);
             expect(operation.options).to.deep.equal({ skipInstallDependencies: true, skipIntermediateDeployments: true });
         });
 
@@ -173,7 +174,10 @@ describe("deployments/: Pulumi Deployments for the homelab stack", () => {
             expect(touched).to.include("index.ts").and.include("components/falcoValues.ts");
             const missed = touched.filter((file) => !pathTriggersDeployment(filters, file));
             expect(missed, "files the program uses but the path filter ignores").to.deep.equal([]);
-            for (const file of ["Pulumi.yaml", "Pulumi.homelab.yaml", "package-lock.json", ...runtimeTsconfigs()]) {
+            // Everything bundled into bin/index.js (what Pulumi runs), and what shapes the bundle.
+            const bundled = await bundleInputs();
+            expect(bundled).to.include("components/compiledEntry.ts").and.include("index.ts");
+            for (const file of ["Pulumi.yaml", "Pulumi.homelab.yaml", "package-lock.json", "tsconfig.json", "scripts/build.ts", ...bundled]) {
                 expect(pathTriggersDeployment(filters, file), file).to.equal(true);
             }
         });
@@ -218,14 +222,23 @@ describe("deployments/: Pulumi Deployments for the homelab stack", () => {
             expect(runPreRun(preRunCommands()[0], 0).argv).to.deep.equal(["npm", "ci", "--no-audit", "--no-fund"]);
         });
 
+        it("builds the compiled program Pulumi runs (Pulumi.yaml main) before any preview or update", () => {
+            const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+            expect(project.main).to.equal(path.relative(PROJECT_ROOT, path.join(BUILD_DIR, "index.js")));
+            expect(runPreRun(preRunCommands()[1], 0).argv).to.deep.equal(["npm", "run", "build"]);
+            const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).scripts;
+            expect(scripts.build).to.contain("scripts/build.ts");
+            expect(runPreRun(preRunCommands()[1], 1).status, "a failed build stops the deployment").to.equal(1);
+        });
+
         it("previews the deployment's own stack with the repository's policy pack", () => {
-            const { status, argv } = runPreRun(preRunCommands()[1], 0);
+            const { status, argv } = runPreRun(preRunCommands()[2], 0);
             expect(status).to.equal(0);
             expect(argv).to.deep.equal(["pulumi", "preview", "--non-interactive", "--stack", "pi-org/falco/homelab", "--policy-pack", POLICY_PACK_DIR]);
         });
 
         it("fails when the policy preview fails (a mandatory violation exits non-zero)", () => {
-            expect(runPreRun(preRunCommands()[1], 255).status).to.equal(255);
+            expect(runPreRun(preRunCommands()[2], 255).status).to.equal(255);
         });
 
         it("names the folder that holds the policy pack", function () {
@@ -240,18 +253,6 @@ describe("deployments/: Pulumi Deployments for the homelab stack", () => {
 });
 
 /** The tsconfig files Pulumi's nodejs runtime reads for the falco project (Pulumi.yaml runtime.options.tsconfig and its `extends`). */
-function runtimeTsconfigs(): string[] {
-    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
-    const files: string[] = [];
-    let next: string | undefined = project.runtime?.options?.tsconfig ?? "tsconfig.json";
-    while (next !== undefined && !files.includes(next)) {
-        files.push(next);
-        const parsed = ts.readConfigFile(path.join(PROJECT_ROOT, next), ts.sys.readFile).config ?? {};
-        next = typeof parsed.extends === "string" ? path.posix.normalize(path.posix.join(path.posix.dirname(next), parsed.extends)) : undefined;
-    }
-    return files;
-}
-
 /** `Interface.member` for every member of a DeploymentSettings* args interface that @pulumi/pulumiservice marks @deprecated. */
 function deprecatedDeploymentSettingsFields(): string[] {
     const packageDir = path.dirname(require.resolve("@pulumi/pulumiservice/package.json"));

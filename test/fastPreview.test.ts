@@ -2,18 +2,15 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import YAML from "yaml";
+import { assertBuildCurrent, BUILD_MANIFEST_FILE, BuildManifest, readBuildManifest, sourceDigest, staleSources } from "../components/buildFreshness";
+import { UserInputError } from "../components/config/errors";
 import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
 import { draft06Ajv } from "../components/rules/draft06Ajv";
-import { launchLikePulumi } from "../scripts/bench/launch";
+import { BUILD_DIR, bundleInputs, PROGRAM_ENTRY } from "../scripts/build";
+import { buildCompiledRun, CompiledRun } from "../scripts/bench/harness";
+import { launchLikePulumi, pulumiRuntimeSettings } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
-
-/** The tsconfig Pulumi's nodejs runtime reads: Pulumi.yaml runtime.options.tsconfig, else tsconfig.json. */
-function pulumiTsconfigPath(): string {
-    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
-    return path.join(PROJECT_ROOT, project.runtime?.options?.tsconfig ?? "tsconfig.json");
-}
 
 /** Compiler options as tsc resolves them, `extends` followed. */
 function resolvedOptions(configPath: string): ts.CompilerOptions {
@@ -24,19 +21,26 @@ function resolvedOptions(configPath: string): ts.CompilerOptions {
     return parsed.options;
 }
 
-describe("fast preview: Pulumi runs the program transpile-only, the tests type-check", () => {
-    it("gives Pulumi's runtime a tsconfig whose own compilerOptions set noCheck (ts-node transpileOnly)", () => {
-        // The same function @pulumi/pulumi's cmd/run calls to decide transpileOnly; it does not follow `extends`.
-        const tsutils = require("@pulumi/pulumi/tsutils");
-        const options = tsutils.loadTypeScriptCompilerOptions(pulumiTsconfigPath());
-        expect(options.noCheck, `${pulumiTsconfigPath()} must set compilerOptions.noCheck`).to.equal(true);
-    });
+function problemsOf(run: () => void): readonly string[] {
+    try {
+        run();
+    } catch (err) {
+        expect(UserInputError.isUserInputError(err), String(err)).to.equal(true);
+        return (err as UserInputError).problems;
+    }
+    expect.fail("expected a UserInputError");
+}
 
-    it("compiles the program for Pulumi exactly as tsc does, apart from noCheck", () => {
-        const { noCheck, configFilePath: a, ...forPulumi } = resolvedOptions(pulumiTsconfigPath());
-        const { configFilePath: b, ...forTsc } = resolvedOptions(path.join(PROJECT_ROOT, "tsconfig.json"));
-        expect(noCheck).to.equal(true);
-        expect(forPulumi).to.deep.equal(forTsc);
+describe("fast preview: Pulumi runs the compiled program, the tests type-check", () => {
+    it("tells Pulumi to run bin/index.js without TypeScript, the bundle npm run build writes", () => {
+        const runtime = pulumiRuntimeSettings();
+        expect(runtime.typescript, "Pulumi.yaml runtime.options.typescript").to.equal(false);
+        expect(runtime.tsconfig, "no tsconfig: Pulumi loads no TypeScript").to.equal(undefined);
+        expect(path.join(PROJECT_ROOT, runtime.main)).to.equal(path.join(BUILD_DIR, "index.js"));
+        const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+        expect(packageJson.scripts.build).to.match(/scripts\/build\.ts$/);
+        // The build's bundler is installed by npm ci, as Pulumi Deployments runs it.
+        expect(packageJson.dependencies).to.have.property("esbuild");
     });
 
     it("keeps full type-checking in the test command: tsc --noEmit on a tsconfig without noCheck", () => {
@@ -51,21 +55,86 @@ describe("fast preview: Pulumi runs the program transpile-only, the tests type-c
         expect(resolvedOptions(checked).noCheck, `${checked} must not set noCheck`).to.not.equal(true);
     });
 
-    it("has ts-node transpile the preview with swc, from a dependency that npm ci installs", () => {
-        const read = ts.readConfigFile(pulumiTsconfigPath(), ts.sys.readFile);
-        expect(read.config["ts-node"], pulumiTsconfigPath()).to.deep.include({ swc: true });
-        const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
-        expect(packageJson.dependencies).to.have.property("@swc/core");
+    it("type-checks every file the bundle is made of", async () => {
+        const checked = new Set(
+            ts
+                .parseJsonConfigFileContent(ts.readConfigFile(path.join(PROJECT_ROOT, "tsconfig.json"), ts.sys.readFile).config, ts.sys, PROJECT_ROOT)
+                .fileNames.map((file) => path.relative(PROJECT_ROOT, file).split(path.sep).join("/")),
+        );
+        const bundled = await bundleInputs(PROGRAM_ENTRY);
+        const typeScript = bundled.filter((file) => file.endsWith(".ts"));
+        expect(typeScript).to.include("index.ts");
+        expect(typeScript.filter((file) => !checked.has(file)), "bundled but not type-checked by npm test").to.deep.equal([]);
     });
 
-    it("declares on the preview path (fresh process, loaded as Pulumi loads it) exactly what the tests see", async () => {
-        const config = homelabEngineConfig();
-        const preview = launchLikePulumi(path.join(PROJECT_ROOT, "index.ts"), config, {}, true);
-        expect(preview.transpileOnly).to.equal(true);
-        expect(preview.transpiler).to.equal("swc");
-        const tested = await runProgram(config);
-        expect(preview.run!.resources).to.deep.equal(JSON.parse(JSON.stringify(tested.resources)));
-        expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
+    describe("the compiled program, in a fresh process loaded as Pulumi loads it", function () {
+        this.timeout(60000);
+        let compiled: CompiledRun;
+
+        before(async () => {
+            compiled = await buildCompiledRun(`.test-${process.pid}`);
+        });
+
+        after(() => fs.rmSync(compiled.dir, { recursive: true, force: true }));
+
+        it("declares exactly what the tests see from the sources, without ts-node", async () => {
+            const config = homelabEngineConfig();
+            const preview = launchLikePulumi(compiled.program, config, { typescript: false, harness: compiled.harness, printRun: true });
+            expect(preview.tsNode, "ts-node loaded on the preview path").to.equal(false);
+            const tested = await runProgram(config);
+            expect(preview.run!.resources).to.deep.equal(JSON.parse(JSON.stringify(tested.resources)));
+            expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
+        });
+
+        it("records every bundled source with its digest", async () => {
+            const manifest = readBuildManifest(compiled.dir)!;
+            expect(Object.keys(manifest.sources)).to.deep.equal(await bundleInputs(PROGRAM_ENTRY));
+            expect(manifest.sources["index.ts"]).to.equal(sourceDigest(fs.readFileSync(path.join(PROJECT_ROOT, "index.ts"))));
+        });
+
+        it("refuses to run when a source changed since the build, before declaring anything", () => {
+            const manifestFile = path.join(compiled.dir, BUILD_MANIFEST_FILE);
+            const current = fs.readFileSync(manifestFile, "utf8");
+            const manifest: BuildManifest = JSON.parse(current);
+            // As if components/falcoValues.ts had been edited after the build.
+            manifest.sources["components/falcoValues.ts"] = sourceDigest("an older falcoValues.ts");
+            fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+            try {
+                expect(() => launchLikePulumi(compiled.program, homelabEngineConfig(), { typescript: false, harness: compiled.harness, printRun: true })).to.throw(
+                    /the compiled program is out of date:\n {2}- bin\/\.test-\d+\/index\.js was built from older sources: components\/falcoValues\.ts changed since; run `npm run build`/,
+                );
+            } finally {
+                fs.writeFileSync(manifestFile, current);
+            }
+        });
+    });
+
+    describe("build freshness (pure)", () => {
+        const root = fs.mkdtempSync(path.join(require("os").tmpdir(), "falco-build-"));
+        fs.writeFileSync(path.join(root, "a.ts"), "export const a = 1;\n");
+        fs.writeFileSync(path.join(root, "b.ts"), "export const b = 2;\n");
+        const manifest: BuildManifest = { sources: { "a.ts": sourceDigest("export const a = 1;\n"), "b.ts": sourceDigest("export const b = 2;\n") } };
+
+        it("finds nothing stale when every source is as built", () => {
+            expect(staleSources(manifest, root)).to.deep.equal([]);
+        });
+
+        it("names a changed and a removed source", () => {
+            const changed = { sources: { ...manifest.sources, "b.ts": sourceDigest("export const b = 3;\n"), "gone.ts": sourceDigest("") } };
+            expect(staleSources(changed, root)).to.deep.equal(["b.ts", "gone.ts (removed)"]);
+        });
+
+        it("refuses a bundle without a readable manifest, naming the file and the command", () => {
+            const bundleDir = path.join(root, "bin");
+            fs.mkdirSync(bundleDir, { recursive: true });
+            expect(problemsOf(() => assertBuildCurrent(bundleDir, root))).to.deep.equal([
+                `bin/${BUILD_MANIFEST_FILE}: missing or unreadable, so this build cannot be checked against the sources; accepted: a build made by \`npm run build\``,
+            ]);
+            fs.writeFileSync(path.join(bundleDir, BUILD_MANIFEST_FILE), "{ not json");
+            expect(problemsOf(() => assertBuildCurrent(bundleDir, root))[0]).to.match(/missing or unreadable/);
+            fs.writeFileSync(path.join(bundleDir, BUILD_MANIFEST_FILE), JSON.stringify(manifest));
+            expect(() => assertBuildCurrent(bundleDir, root)).to.not.throw();
+        });
     });
 
     it("leaves the rules schema's meta-schema check to the tests: the schema is valid draft-06", () => {

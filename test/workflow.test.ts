@@ -36,6 +36,9 @@ describe("GitHub Actions workflow for pull requests", () => {
     it("previews with the policy pack on a homelab runner, which can reach the private API server", () => {
         expect(workflow.jobs.preview["runs-on"]).to.include("self-hosted");
         expect(runs("preview")).to.include(`pulumi preview --non-interactive --stack homelab --policy-pack ${POLICY_PACK_DIR}`);
+        // Pulumi runs the compiled program and does not build it: the build comes first.
+        const steps = runs("preview");
+        expect(steps.indexOf("npm run build"), "npm run build before the preview").to.be.within(0, steps.findIndex((s) => s.startsWith("pulumi preview")) - 1);
         expect(fs.existsSync(path.join(PROJECT_ROOT, POLICY_PACK_DIR, "PulumiPolicy.yaml"))).to.equal(true);
     });
 });

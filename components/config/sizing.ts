@@ -4,6 +4,7 @@ import { evaluate } from "../../policies/core/evaluate";
 import { loadConstraints } from "../../policies/core/constraints";
 import { UnusableInputError } from "../../policies/core/types";
 import { GATEKEEPER_TEMPLATES } from "../../policies/gatekeeperTemplates";
+import { PROJECT_ROOT } from "../projectRoot";
 import { DRIVER_LOADER_RESOURCES, FALCO_CHART, FALCO_DRIVER_LOADER_IMAGE, FALCO_IMAGE } from "../falcoValues";
 import { show } from "./errors";
 import { addQuantities, compareQuantities, formatBytes, mustParseQuantity, multiplyQuantity, parseQuantity, parseRedisMemory, quantityFromBytes } from "./quantity";
@@ -118,8 +119,6 @@ export function checkFalcoRingBuffers(driver: DriverSizing, nodeCpu: string, mem
     return undefined;
 }
 
-/** The project folder: relative constraint paths in configuration are read from here. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Reads the Constraints `falco:gatekeeperConstraints` names; a problem message instead when unusable. */
 export function readGatekeeperConstraints(location: string, key: string): { constraints: Constraint[]; problem?: string } {

@@ -2,13 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { UserInputError } from "../config/errors";
+import { projectPath } from "../projectRoot";
 import type { StackConfig } from "../config/stackConfig";
 import { loadedUpstreamNames, rulesSources, RulesSources } from "./rulesSources";
 import { planTuning, RuleSelector, TuningPlan, tuningFileText, tuningSelectors } from "./tuning";
 import { RulesFile, rulesFileProblems } from "./validate";
 
 /** The rules folder, reviewed like code; every *.yaml / *.yml in it is delivered. */
-export const RULES_DIR = path.resolve(__dirname, "..", "..", "rules");
+export const RULES_DIR = projectPath("rules");
 /** Where chart 8.0.1 mounts the `customRules` ConfigMap; falco.yaml's rules_files reads it after /etc/falco/falco_rules.yaml. */
 export const RULES_MOUNT_PATH = "/etc/falco/rules.d";
 /** The generated tuning file; its name sorts after the folder's files, so it may override custom rules too. */

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { PROJECT_FILE, projectPath } from "../../components/projectRoot";
 
 /*
  * What the sizing policies read: the values this program hands to the falco
@@ -48,7 +49,7 @@ export function driverSizing(values: Record<string, any>): { kind: string; bufSi
  * default of `falco:nodeAllocatable.cpu` in the project's Pulumi.yaml, so the
  * number is written once. The pack cannot see the stack's own configuration.
  */
-export function defaultNodeCpu(projectFile = path.join(__dirname, "..", "..", "Pulumi.yaml")): string {
+export function defaultNodeCpu(projectFile = projectPath(PROJECT_FILE)): string {
     const project = YAML.parse(fs.readFileSync(projectFile, "utf8"));
     return String(project.config["falco:nodeAllocatable"].default.cpu);
 }

@@ -6,6 +6,10 @@ import { parseManifests } from "./manifests";
 import { PARAMETER_VALIDATORS } from "./parameterValidators";
 import { schemaFingerprint } from "./schemaFingerprint";
 import { K8sObject, TemplateRule, UnusableInputError } from "./types";
+import { projectPath } from "../../components/projectRoot";
+
+/** The homelab cluster's Constraints, kept in the repository as Gatekeeper YAML. */
+export const HOMELAB_CONSTRAINTS_DIR = projectPath("policies", "constraints");
 
 /** A Gatekeeper Constraint (constraints.gatekeeper.sh/v1beta1), as the core uses it. */
 export interface Constraint {

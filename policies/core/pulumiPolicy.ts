@@ -1,6 +1,6 @@
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { Constraint, loadConstraints } from "./constraints";
+import { Constraint, HOMELAB_CONSTRAINTS_DIR, loadConstraints } from "./constraints";
 import { evaluate } from "./evaluate";
 import type { K8sObject, TemplateRule } from "./types";
 
@@ -11,7 +11,7 @@ import type { K8sObject, TemplateRule } from "./types";
  */
 
 /** Where the pack reads Constraints when its config names none: policies/constraints. */
-export const DEFAULT_CONSTRAINTS = path.join(__dirname, "..", "constraints");
+export const DEFAULT_CONSTRAINTS = HOMELAB_CONSTRAINTS_DIR;
 
 /** Config every template policy accepts besides its template's parameters. */
 export interface GatekeeperPolicyConfig {

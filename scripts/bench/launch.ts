@@ -16,32 +16,50 @@ export interface LaunchResult {
     /** Wall time from spawn to exit, node start-up included. */
     ms: number;
     resources: number;
-    transpileOnly: boolean;
-    transpiler: "swc" | "typescript";
+    /** Whether ts-node was loaded (Pulumi registers it only for `typescript: true`). */
+    tsNode: boolean;
     sdks: string[];
     /** With `printRun`: what the program registered and exported. */
     run?: { resources: RecordedResource[]; outputs: Record<string, unknown> };
 }
 
-/** The tsconfig Pulumi's language host hands the runtime: Pulumi.yaml runtime.options.tsconfig. */
-export function pulumiTsconfig(): string | undefined {
-    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
-    return project.runtime?.options?.tsconfig;
+/** What Pulumi.yaml tells Pulumi's nodejs runtime: whether to load TypeScript, and the program it runs. */
+export interface PulumiRuntimeSettings {
+    /** runtime.options.typescript (Pulumi's default: true). */
+    typescript: boolean;
+    /** `main`, project-relative (Pulumi's default: the project folder). */
+    main: string;
+    /** runtime.options.tsconfig, when set. */
+    tsconfig?: string;
 }
 
-/**
- * Runs ENTRY in a fresh process with the engine configuration `config`. The environment is
- * the language host's: PULUMI_NODEJS_TYPESCRIPT, PULUMI_NODEJS_TSCONFIG_PATH from Pulumi.yaml;
- * `env` may override them (PULUMI_NODEJS_TRANSPILE_ONLY, PULUMI_NODEJS_TSCONFIG_PATH).
- */
-export function launchLikePulumi(entry: string, config: Record<string, string>, env: Record<string, string> = {}, printRun = false): LaunchResult {
+export function pulumiRuntimeSettings(projectFile = path.join(PROJECT_ROOT, "Pulumi.yaml")): PulumiRuntimeSettings {
+    const project = YAML.parse(fs.readFileSync(projectFile, "utf8"));
+    const options = project.runtime?.options ?? {};
+    return { typescript: options.typescript ?? true, main: project.main ?? ".", tsconfig: options.tsconfig };
+}
+
+export interface LaunchOptions {
+    /** As runtime.options.typescript: false runs ENTRY as JavaScript, with the bundled `harness`. */
+    typescript: boolean;
+    /** The bundled mock harness (required without TypeScript). */
+    harness?: string;
+    /** Extra environment, e.g. PULUMI_NODEJS_TRANSPILE_ONLY or BENCH_RESOURCES. */
+    env?: Record<string, string>;
+    printRun?: boolean;
+}
+
+/** Runs ENTRY in a fresh process with the engine configuration `config`, as the language host would start it. */
+export function launchLikePulumi(entry: string, config: Record<string, string>, options: LaunchOptions): LaunchResult {
     const childEnv: NodeJS.ProcessEnv = { ...process.env };
-    for (const inherited of ["PULUMI_NODEJS_TSCONFIG_PATH", "PULUMI_NODEJS_TRANSPILE_ONLY", "TS_NODE_TRANSPILE_ONLY", "TS_NODE_PROJECT"]) {
+    for (const inherited of ["PULUMI_NODEJS_TSCONFIG_PATH", "PULUMI_NODEJS_TRANSPILE_ONLY", "TS_NODE_TRANSPILE_ONLY", "TS_NODE_PROJECT", "BENCH_HARNESS"]) {
         delete childEnv[inherited];
     }
-    const tsconfig = pulumiTsconfig();
-    Object.assign(childEnv, { PULUMI_NODEJS_TYPESCRIPT: "true", BENCH_CONFIG: JSON.stringify(config) }, tsconfig ? { PULUMI_NODEJS_TSCONFIG_PATH: tsconfig } : {}, env);
-    if (printRun) {
+    Object.assign(childEnv, { PULUMI_NODEJS_TYPESCRIPT: String(options.typescript), BENCH_CONFIG: JSON.stringify(config) }, options.env ?? {});
+    if (options.harness) {
+        childEnv.BENCH_HARNESS = options.harness;
+    }
+    if (options.printRun) {
         childEnv.BENCH_PRINT_RUN = "1";
     }
     const started = process.hrtime.bigint();
