@@ -8,7 +8,7 @@ import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
 import { draft06Ajv } from "../components/rules/draft06Ajv";
 import { BUILD_DIR, bundleInputs, PROGRAM_ENTRY } from "../scripts/build";
 import { buildCompiledRun, CompiledRun } from "../scripts/bench/harness";
-import { launchLikePulumi, pulumiRuntimeSettings } from "../scripts/bench/launch";
+import { launchLikePulumi, LaunchResult, pulumiRuntimeSettings } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
 
@@ -70,20 +70,27 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
     describe("the compiled program, in a fresh process loaded as Pulumi loads it", function () {
         this.timeout(60000);
         let compiled: CompiledRun;
+        let preview: LaunchResult;
 
         before(async () => {
             compiled = await buildCompiledRun(`.test-${process.pid}`);
+            preview = launchLikePulumi(compiled.program, homelabEngineConfig(), { typescript: false, harness: compiled.harness, printRun: true });
         });
 
         after(() => fs.rmSync(compiled.dir, { recursive: true, force: true }));
 
         it("declares exactly what the tests see from the sources, without ts-node", async () => {
-            const config = homelabEngineConfig();
-            const preview = launchLikePulumi(compiled.program, config, { typescript: false, harness: compiled.harness, printRun: true });
             expect(preview.tsNode, "ts-node loaded on the preview path").to.equal(false);
-            const tested = await runProgram(config);
+            const tested = await runProgram(homelabEngineConfig());
             expect(preview.run!.resources).to.deep.equal(JSON.parse(JSON.stringify(tested.resources)));
             expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
+        });
+
+        it("does not load the yaml package: rules files are read with js-yaml, which @pulumi/pulumi loads anyway", () => {
+            // Reached through @pulumi/pulumi too: the walk does follow the program into its packages.
+            expect(preview.programPackages).to.include.members(["@pulumi/pulumi", "js-yaml"]);
+            // Loading `yaml` and its first parse cost ~40 ms of every preview.
+            expect(preview.programPackages, "npm packages that bin/index.js reaches").to.not.include("yaml");
         });
 
         it("records every bundled source with its digest", async () => {

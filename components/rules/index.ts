@@ -1,12 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
 import { UserInputError } from "../config/errors";
 import { projectPath } from "../projectRoot";
 import type { StackConfig } from "../config/stackConfig";
 import { loadedUpstreamNames, rulesSources, RulesSources } from "./rulesSources";
 import { planTuning, RuleSelector, TuningPlan, tuningFileText, tuningSelectors } from "./tuning";
-import { RulesFile, rulesFileProblems } from "./validate";
+import { ParsedRulesFile, parsedRulesFileProblems, parseRulesFile, RulesFile } from "./validate";
 
 /** The rules folder, reviewed like code; every *.yaml / *.yml in it is delivered. */
 export const RULES_DIR = projectPath("rules");
@@ -35,16 +34,11 @@ export function readRulesFolder(dir: string = RULES_DIR): RulesFile[] {
 }
 
 /** Rules the custom files define (not override), so that falco:disabledRules may name them too. */
-function customRuleNames(files: RulesFile[]): Set<string> {
+function customRuleNames(files: readonly ParsedRulesFile[]): Set<string> {
     const names = new Set<string>();
-    for (const file of files) {
-        let items: unknown;
-        try {
-            items = YAML.parse(file.text);
-        } catch {
-            continue; // reported by the validator
-        }
-        for (const item of Array.isArray(items) ? items : []) {
+    for (const { content } of files) {
+        // Files that are not YAML, or not a list, are reported by the validator.
+        for (const item of Array.isArray(content) ? content : []) {
             if (item && typeof item.rule === "string" && item.override === undefined) names.add(item.rule);
         }
     }
@@ -52,7 +46,7 @@ function customRuleNames(files: RulesFile[]): Set<string> {
 }
 
 /** Falco reads a rules directory in byte order of file names. */
-function inLoadOrder(files: RulesFile[]): RulesFile[] {
+function inLoadOrder<File extends RulesFile>(files: File[]): File[] {
     return [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -73,13 +67,15 @@ export function falcoRules(config: Pick<StackConfig, "rulesVersion" | "disabledR
             problems.push(`rules/${file.name}: this name is reserved for the file generated from falco:disabledRules`);
         }
     }
-    const tuning = planTuning(config.disabledRules, loaded, customRuleNames(customFiles), "falco:disabledRules");
+    // Each file is parsed once, here; the rule names and every check read that result.
+    const custom = customFiles.map(parseRulesFile);
+    const tuning = planTuning(config.disabledRules, loaded, customRuleNames(custom), "falco:disabledRules");
     problems.push(...tuning.problems);
-    const tuningFile: RulesFile = { name: TUNING_FILE, text: tuningFileText(tuning) };
-    const delivered = inLoadOrder([...customFiles, ...(tuning.overridden.length > 0 ? [tuningFile] : [])]);
+    const tuningFile = parseRulesFile({ name: TUNING_FILE, text: tuningFileText(tuning) });
+    const delivered = inLoadOrder([...custom, ...(tuning.overridden.length > 0 ? [tuningFile] : [])]);
     problems.push(
-        ...rulesFileProblems(
-            delivered.map((f) => ({ name: f === tuningFile ? `${f.name} (generated from falco:disabledRules)` : `rules/${f.name}`, text: f.text })),
+        ...parsedRulesFileProblems(
+            delivered.map((f) => ({ ...f, name: f === tuningFile ? `${f.name} (generated from falco:disabledRules)` : `rules/${f.name}` })),
             loaded,
         ),
     );

@@ -1,6 +1,6 @@
-import YAML from "yaml";
 import { schemaFingerprint } from "../../policies/core/schemaFingerprint";
 import { FALCO_PRIORITIES } from "../config/stackConfig";
+import { jsYaml, yamlSyntaxError } from "../jsYaml";
 import { conditionReferences, outputFields } from "./condition";
 import { isKnownField } from "./fields";
 import { LOADED_PLUGINS, LOADED_SOURCES, LoadedNames } from "./rulesSources";
@@ -18,6 +18,27 @@ export interface RulesFile {
     /** Shown in messages, e.g. "rules/homelab_custom_rules.yaml". */
     name: string;
     text: string;
+}
+
+/** A rules file read as YAML once, for every check and list that needs its items. */
+export interface ParsedRulesFile extends RulesFile {
+    /** The document (null for an empty file); undefined when the text is not YAML. */
+    content: unknown;
+    /** Why the text is not YAML, e.g. "duplicated mapping key (line 2, column 3)". */
+    notYaml?: string;
+}
+
+/** Reads a rules file as Falco does: one YAML 1.2 document, duplicate keys refused. */
+export function parseRulesFile(file: RulesFile): ParsedRulesFile {
+    try {
+        return { ...file, content: jsYaml.load(file.text, { schema: jsYaml.CORE_SCHEMA }) ?? null };
+    } catch (err) {
+        const syntax = yamlSyntaxError(err);
+        if (!syntax) {
+            throw err;
+        }
+        return { ...file, content: undefined, notYaml: `${syntax.reason}${syntax.position}` };
+    }
 }
 
 /** Falco's rule priorities, case-insensitive; Falco also accepts "info" for informational. */
@@ -73,16 +94,15 @@ function copyLoaded(loaded: LoadedNames): Definitions {
     return { rule: new Set(loaded.rules), macro: new Set(loaded.macros), list: new Set(loaded.lists) };
 }
 
-/** Parses each file; reports YAML and schema problems; returns the items of files that are well-formed. */
-function parseFiles(files: readonly RulesFile[], problems: string[]): Array<{ file: RulesFile; items: Item[] }> {
+/** Reports YAML and schema problems; returns the items of files that are well-formed. */
+function wellFormedFiles(files: readonly ParsedRulesFile[], problems: string[]): Array<{ file: RulesFile; items: Item[] }> {
     const parsed: Array<{ file: RulesFile; items: Item[] }> = [];
     for (const file of files) {
-        const document = YAML.parseDocument(file.text, { uniqueKeys: true });
-        if (document.errors.length > 0) {
-            problems.push(`${file.name}: not valid YAML: ${document.errors[0].message.split("\n")[0]}`);
+        if (file.notYaml !== undefined) {
+            problems.push(`${file.name}: not valid YAML: ${file.notYaml}`);
             continue;
         }
-        const content = document.toJS() as unknown;
+        const content = file.content;
         if (!validateSchema(content)) {
             let structural = false;
             for (const error of validateSchema.errors ?? []) {
@@ -187,8 +207,13 @@ function checkPluginRequirements(requirements: unknown, where: string, problems:
 
 /** Every problem Falco 0.43 would stop at (and a few it would only warn about), in load order. */
 export function rulesFileProblems(files: readonly RulesFile[], loaded: LoadedNames): string[] {
+    return parsedRulesFileProblems(files.map(parseRulesFile), loaded);
+}
+
+/** rulesFileProblems for files already parsed (falcoRules parses each file once). */
+export function parsedRulesFileProblems(files: readonly ParsedRulesFile[], loaded: LoadedNames): string[] {
     const problems: string[] = [];
-    const parsed = parseFiles(files, problems);
+    const parsed = wellFormedFiles(files, problems);
 
     // Conditions are compiled after every file is read, so they may use names defined anywhere.
     const all = copyLoaded(loaded);

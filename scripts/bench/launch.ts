@@ -19,6 +19,8 @@ export interface LaunchResult {
     /** Whether ts-node was loaded (Pulumi registers it only for `typescript: true`). */
     tsNode: boolean;
     sdks: string[];
+    /** npm packages the program requires, directly or not (the launcher's own excluded), e.g. "js-yaml". */
+    programPackages: string[];
     /** With `printRun`: what the program registered and exported. */
     run?: { resources: RecordedResource[]; outputs: Record<string, unknown> };
 }

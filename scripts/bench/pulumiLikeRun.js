@@ -13,7 +13,8 @@
 //
 //   node pulumiLikeRun.js ENTRY STACK   (engine configuration as JSON in BENCH_CONFIG)
 // Prints one JSON line: resources registered, whether ts-node was loaded, the @pulumi SDK
-// packages loaded, and with BENCH_PRINT_RUN=1 the recorded resources and outputs too.
+// packages loaded, the npm packages the program reaches, and with BENCH_PRINT_RUN=1 the
+// recorded resources and outputs too.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -42,6 +43,31 @@ if (typeScript) {
     process.exit(2);
 }
 
+/**
+ * npm packages that ENTRY requires, directly or through other modules. Walked from the
+ * program's module rather than read from require.cache, so that what this launcher and the
+ * mock runtime load themselves does not count; Node records a child on every require, also
+ * of a module already cached, so a package the launcher loaded first is still found.
+ */
+function packagesOfProgram(entryModule) {
+    const packages = new Set();
+    const seen = new Set();
+    const pending = [entryModule];
+    while (pending.length > 0) {
+        const module = pending.pop();
+        if (seen.has(module)) {
+            continue;
+        }
+        seen.add(module);
+        const match = /.*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(module.filename);
+        if (match) {
+            packages.add(match[1].replace(/\\/g, "/"));
+        }
+        pending.push(...module.children);
+    }
+    return [...packages].sort();
+}
+
 const { runProgram } = require(harness);
 runProgram(JSON.parse(process.env.BENCH_CONFIG || "{}"), stack, path.resolve(entry)).then(
     (run) => {
@@ -54,7 +80,8 @@ runProgram(JSON.parse(process.env.BENCH_CONFIG || "{}"), stack, path.resolve(ent
             }
             tsNode ||= /node_modules[\\/]ts-node[\\/]/.test(id);
         }
-        const summary = { resources: run.resources.length, tsNode, sdks: [...sdks].sort() };
+        const programPackages = packagesOfProgram(require.cache[require.resolve(path.resolve(entry))]);
+        const summary = { resources: run.resources.length, tsNode, sdks: [...sdks].sort(), programPackages };
         const full = process.env.BENCH_PRINT_RUN === "1" ? { run: { resources: run.resources, outputs: run.outputs } } : {};
         process.stdout.write(JSON.stringify({ ...summary, ...full }) + "\n");
     },
