@@ -38,6 +38,8 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
         expect(runtime.tsconfig, "no tsconfig: Pulumi loads no TypeScript").to.equal(undefined);
         expect(path.join(PROJECT_ROOT, runtime.main)).to.equal(path.join(BUILD_DIR, "index.js"));
         const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+        // Pulumi's nodejs runtime falls back to package.json's main when Pulumi.yaml names a folder: the same bundle.
+        expect(path.join(PROJECT_ROOT, packageJson.main)).to.equal(path.join(BUILD_DIR, "index.js"));
         expect(packageJson.scripts.build).to.match(/scripts\/build\.ts$/);
         // The build's bundler is installed by npm ci, as Pulumi Deployments runs it.
         expect(packageJson.dependencies).to.have.property("esbuild");
