@@ -89,4 +89,43 @@ describe("stack configuration validation", () => {
         expect((err as UserInputError).problems).to.have.length(3);
         expect(err!.message).to.not.match(/\bat .*\.ts:\d+/);
     });
+
+    describe("one problem per mistake: what is missing is reported once, not again by every reader below it", () => {
+        it("reports each key that is not set once, and nothing about its fields", () => {
+            const problems = configProblems({});
+            expect(problems.length).to.equal(Object.keys(homelabEngineConfig()).filter((key) => key.startsWith("falco:")).length);
+            expect(problems.every((p) => /^falco:\w+: not set; Pulumi.yaml declares its default/.test(p)), problems.join("\n")).to.equal(true);
+        });
+
+        it("reports a missing object once, not each of its required fields", () => {
+            const resources = homelabObject("resources");
+            delete resources.falco;
+            delete resources.redis.limits;
+            expect(configProblems(homelabWith({ resources }))).to.deep.equal(["falco:resources.falco: missing; it is required", "falco:resources.redis.limits: missing; it is required"]);
+        });
+
+        it("reports a missing field once, not also as a value of the wrong type", () => {
+            const webui = homelabObject("webui");
+            delete webui.ttl;
+            const alertmanager = homelabObject("alertmanager");
+            delete alertmanager.url;
+            const monitoring = homelabObject("monitoring");
+            delete monitoring.prometheusLabels;
+            expect(configProblems(homelabWith({ webui, alertmanager, monitoring }))).to.deep.equal([
+                "falco:webui.ttl: missing; it is required",
+                "falco:alertmanager.url: missing; it is required",
+                "falco:monitoring.prometheusLabels: missing; it is required",
+            ]);
+        });
+
+        it("reports a value that is not valid JSON once", () => {
+            expect(configProblems(homelabWith({ driver: "{not json" }))).to.deep.equal(['falco:driver: "{not json" is not a valid object']);
+        });
+
+        it("still judges a field that is present but wrong", () => {
+            const webui = homelabObject("webui");
+            webui.ttl = 30;
+            expect(configProblems(homelabWith({ webui }))).to.deep.equal(['falco:webui.ttl: 30 is not accepted; accepted: a number followed by s, m, d or w (e.g. "30d"), or "0" for no expiry']);
+        });
+    });
 });

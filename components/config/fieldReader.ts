@@ -8,10 +8,28 @@ import { explicitPort } from "./url";
  * placeholder so that validation goes on and reports every problem at once.
  */
 export class FieldReader {
+    /** Paths already reported as missing: reading them again says nothing more (one problem per mistake). */
+    private readonly missing = new Set<string>();
+
     constructor(readonly problems: ProblemList) {}
+
+    /** Records that `path` was reported as missing by the caller, so the readers stay quiet about it. */
+    reportedMissing(path: string): void {
+        this.missing.add(path);
+    }
+
+    /** Whether `value` is absent at a path already reported as missing. */
+    isReportedMissing(value: unknown, path: string): boolean {
+        return value === undefined && this.missing.has(path);
+    }
 
     /** Reads an object and reports keys that are missing or not accepted (a typo must not be ignored). */
     object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+        if (this.isReportedMissing(value, path)) {
+            // Its keys are missing too, and already covered by the one problem about the object.
+            required.forEach((key) => this.missing.add(`${path}.${key}`));
+            return {};
+        }
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
             this.problems.add(`${path}: ${show(value)} is not an object; accepted: an object with keys ${[...required, ...optional].join(", ")}`);
             return {};
@@ -26,12 +44,16 @@ export class FieldReader {
         for (const key of required) {
             if (!(key in record)) {
                 this.problems.add(`${path}.${key}: missing; it is required`);
+                this.missing.add(`${path}.${key}`);
             }
         }
         return record;
     }
 
     string(value: unknown, path: string): string {
+        if (this.isReportedMissing(value, path)) {
+            return "";
+        }
         if (typeof value !== "string") {
             this.problems.add(`${path}: ${show(value)} is not a string`);
             return "";
@@ -40,6 +62,9 @@ export class FieldReader {
     }
 
     boolean(value: unknown, path: string): boolean {
+        if (this.isReportedMissing(value, path)) {
+            return false;
+        }
         if (typeof value !== "boolean") {
             this.problems.add(`${path}: ${show(value)} is not a boolean; accepted: true or false`);
             return false;
@@ -48,6 +73,9 @@ export class FieldReader {
     }
 
     oneOf<T extends string>(value: unknown, path: string, accepted: readonly T[]): T {
+        if (this.isReportedMissing(value, path)) {
+            return accepted[0];
+        }
         if (typeof value !== "string" || !(accepted as readonly string[]).includes(value)) {
             this.problems.add(`${path}: ${show(value)} is not accepted; accepted: ${accepted.join(", ")}`);
             return accepted[0];
@@ -56,6 +84,9 @@ export class FieldReader {
     }
 
     integer(value: unknown, path: string, min: number, max: number): number {
+        if (this.isReportedMissing(value, path)) {
+            return min;
+        }
         if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
             this.problems.add(`${path}: ${show(value)} is not accepted; accepted: an integer from ${min} to ${max}`);
             return min;
@@ -65,6 +96,9 @@ export class FieldReader {
 
     /** A Kubernetes quantity that is > 0 (or >= 0 when zero is allowed). */
     quantity(value: unknown, path: string, what: string, example: string): Quantity | undefined {
+        if (this.isReportedMissing(value, path)) {
+            return undefined;
+        }
         const q = typeof value === "string" ? parseQuantity(value) : undefined;
         if (!q || q.num <= 0n) {
             this.problems.add(`${path}: ${show(value)} is not a positive Kubernetes quantity for ${what}; accepted: a string such as ${example}`);
@@ -111,6 +145,9 @@ export class FieldReader {
     }
 
     stringList(value: unknown, path: string): string[] {
+        if (this.isReportedMissing(value, path)) {
+            return [];
+        }
         if (!Array.isArray(value)) {
             this.problems.add(`${path}: ${show(value)} is not a list; accepted: a list of strings`);
             return [];

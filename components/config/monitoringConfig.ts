@@ -35,6 +35,9 @@ const QUALIFIED_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function readLabels(r: FieldReader, value: unknown, path: string): Record<string, string> {
+    if (r.isReportedMissing(value, path)) {
+        return {};
+    }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
         r.problems.add(`${path}: ${show(value)} is not accepted; accepted: a map of Kubernetes label keys to string values`);
         return {};

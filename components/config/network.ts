@@ -115,7 +115,7 @@ export function readNetworkConfig(r: FieldReader, value: unknown, path: string, 
     const o = r.object(value, path, [...NETWORK_PEERS, "apiServerCidrs"]);
     const peers = {} as Record<(typeof NETWORK_PEERS)[number], PeerPods>;
     for (const peer of NETWORK_PEERS) {
-        peers[peer] = readPeerPods(r, o[peer] ?? {}, `${path}.${peer}`);
+        peers[peer] = readPeerPods(r, o[peer], `${path}.${peer}`);
     }
     for (const target of ["alertmanager", "loki"] as const) {
         const fromUrl = serviceNamespaceOfUrl(urls[target]);

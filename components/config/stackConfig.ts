@@ -165,9 +165,9 @@ function readResources(r: FieldReader, value: unknown, path: string): Record<Com
     const result = {} as Record<ComponentName, ResourceSpec>;
     for (const component of COMPONENTS) {
         const cpath = `${path}.${component}`;
-        const spec = r.object(o[component] ?? {}, cpath, ["requests", "limits"]);
-        const requests = readCpuMemory(r, spec.requests ?? {}, `${cpath}.requests`);
-        const limits = readCpuMemory(r, spec.limits ?? {}, `${cpath}.limits`);
+        const spec = r.object(o[component], cpath, ["requests", "limits"]);
+        const requests = readCpuMemory(r, spec.requests, `${cpath}.requests`);
+        const limits = readCpuMemory(r, spec.limits, `${cpath}.limits`);
         for (const resource of ["cpu", "memory"] as const) {
             const req = requests[resource];
             const lim = limits[resource];
@@ -192,6 +192,9 @@ function readOutputTarget(r: FieldReader, value: unknown, path: string): OutputT
 
 /** falcosidekick-ui's TTL syntax: a number and one of s, m, d, w; "0" keeps events forever. */
 function readTtl(r: FieldReader, value: unknown, path: string): string {
+    if (r.isReportedMissing(value, path)) {
+        return "";
+    }
     const text = typeof value === "number" ? String(value) : r.string(value, path);
     if (!/^(0|[1-9]\d*[smdw])$/.test(text)) {
         r.problems.add(`${path}: ${show(value)} is not accepted; accepted: a number followed by s, m, d or w (e.g. "30d"), or "0" for no expiry`);
@@ -207,12 +210,17 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     const problems = new ProblemList();
     const r = new FieldReader(problems);
     const v = decodeRawConfig(raw, problems);
-    for (const key of CONFIG_KEYS) {
-        if (!(key in v) && !problems.count) {
-            problems.add(`${CONFIG_NAMESPACE}:${key}: not set; Pulumi.yaml declares its default, so run with the project's Pulumi.yaml beside the stack file`);
-        }
-    }
     const p = (key: ConfigKey) => `${CONFIG_NAMESPACE}:${key}`;
+    for (const key of CONFIG_KEYS) {
+        if (key in v) {
+            continue;
+        }
+        // A value that did not decode is reported already; a key never set is reported here, once.
+        if (!(p(key) in raw)) {
+            problems.add(`${p(key)}: not set; Pulumi.yaml declares its default, so run with the project's Pulumi.yaml beside the stack file`);
+        }
+        r.reportedMissing(p(key));
+    }
 
     const namespace = r.dnsLabel(v.namespace, p("namespace"));
     const releaseName = r.dnsLabel(v.releaseName, p("releaseName"));
@@ -225,7 +233,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         problems.add(`${p("releaseName")}: ${show(v.releaseName)} is too long; accepted: at most 40 characters, so that derived names such as <release>-falcosidekick-ui-redis stay within 63`);
     }
 
-    const driverObj = r.object(v.driver ?? {}, p("driver"), ["kind", "bufSizePreset", "cpusForEachBuffer"], ["leastPrivileged"]);
+    const driverObj = r.object(v.driver, p("driver"), ["kind", "bufSizePreset", "cpusForEachBuffer"], ["leastPrivileged"]);
     const driver = {
         kind: r.oneOf(driverObj.kind, `${p("driver")}.kind`, DRIVER_KINDS),
         // Falco accepts presets 1..10 (8 MiB default is preset 4); see falco.yaml engine docs.
@@ -239,9 +247,9 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         );
     }
 
-    const resources = readResources(r, v.resources ?? {}, p("resources"));
+    const resources = readResources(r, v.resources, p("resources"));
 
-    const redisObj = r.object(v.redis ?? {}, p("redis"), ["storageSize", "maxmemory", "maxmemoryPolicy"], ["storageClass"]);
+    const redisObj = r.object(v.redis, p("redis"), ["storageSize", "maxmemory", "maxmemoryPolicy"], ["storageClass"]);
     r.quantity(redisObj.storageSize, `${p("redis")}.storageSize`, "storage", '"2Gi"');
     const redis = {
         storageSize: String(redisObj.storageSize),
@@ -250,16 +258,16 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         maxmemoryPolicy: r.oneOf(redisObj.maxmemoryPolicy, `${p("redis")}.maxmemoryPolicy`, MAXMEMORY_POLICIES),
     };
 
-    const webuiObj = r.object(v.webui ?? {}, p("webui"), ["ttl", "replicas"]);
+    const webuiObj = r.object(v.webui, p("webui"), ["ttl", "replicas"]);
     const webui = {
         ttl: readTtl(r, webuiObj.ttl, `${p("webui")}.ttl`),
         replicas: r.integer(webuiObj.replicas, `${p("webui")}.replicas`, 1, 10),
     };
-    const sidekickObj = r.object(v.sidekick ?? {}, p("sidekick"), ["replicas"]);
+    const sidekickObj = r.object(v.sidekick, p("sidekick"), ["replicas"]);
     const sidekick = { replicas: r.integer(sidekickObj.replicas, `${p("sidekick")}.replicas`, 1, 10) };
 
-    const alertmanager = readOutputTarget(r, v.alertmanager ?? {}, p("alertmanager"));
-    const loki = readOutputTarget(r, v.loki ?? {}, p("loki"));
+    const alertmanager = readOutputTarget(r, v.alertmanager, p("alertmanager"));
+    const loki = readOutputTarget(r, v.loki, p("loki"));
     const disabledRules = r.stringList(v.disabledRules ?? [], p("disabledRules"));
     disabledRules.forEach((name, i) => {
         if (name.trim() === "") {
@@ -268,19 +276,19 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     });
 
     const nodes = r.integer(v.nodes, p("nodes"), 1, 5000);
-    const nodeAllocatable = readCpuMemory(r, v.nodeAllocatable ?? {}, p("nodeAllocatable")).text;
+    const nodeAllocatable = readCpuMemory(r, v.nodeAllocatable, p("nodeAllocatable")).text;
     const footprintMemoryWarnPercent = r.integer(v.footprintMemoryWarnPercent, p("footprintMemoryWarnPercent"), 1, 100);
 
     const credentialsRotation = r.string(v.credentialsRotation, p("credentialsRotation"));
     if (typeof v.credentialsRotation === "string" && v.credentialsRotation.trim() === "") {
         problems.add(`${p("credentialsRotation")}: "" is not accepted; accepted: any non-empty text, e.g. a date; change it to regenerate the credentials`);
     }
-    const network = readNetworkConfig(r, v.network ?? {}, p("network"), { alertmanager: alertmanager.url, loki: loki.url });
+    const network = readNetworkConfig(r, v.network, p("network"), { alertmanager: alertmanager.url, loki: loki.url });
     const rulesVersion = r.oneOf(v.rulesVersion, p("rulesVersion"), ACCEPTED_RULES_VERSIONS);
-    const monitoring = readMonitoringConfig(r, v.monitoring ?? {}, p("monitoring"));
+    const monitoring = readMonitoringConfig(r, v.monitoring, p("monitoring"));
     const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
 
-    const redisImage = readContainerImage(r, v.redisImage ?? {}, p("redisImage"));
+    const redisImage = readContainerImage(r, v.redisImage, p("redisImage"));
     const gatekeeperConstraints = r.string(v.gatekeeperConstraints, p("gatekeeperConstraints"));
     const gatekeeper = typeof v.gatekeeperConstraints === "string" ? readGatekeeperConstraints(gatekeeperConstraints, p("gatekeeperConstraints")) : { constraints: [] };
     if (gatekeeper.problem) {
