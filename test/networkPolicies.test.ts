@@ -380,6 +380,13 @@ describe("network isolation of the falco namespace", () => {
             const moved = { url: "http://loki.logging.svc.cluster.local:3100", minimumPriority: "debug" };
             expect(() => parseStackConfig(homelabWith({ loki: moved, network: { ...base(), loki: { namespace: "logging", podLabels: { app: "loki" } } } }))).to.not.throw();
         });
+
+        it("does not judge the namespaces by falco:alertmanager.url and falco:loki.url when a monitoring stack supplies the URLs", () => {
+            // Those keys are not used then; the stack's URLs are checked against falco:network when they are known.
+            const network = { ...base(), loki: { namespace: "logging", podLabels: { app: "loki" } } };
+            expect(() => parseStackConfig(homelabWith({ network, monitoringStack: "homelab/monitoring/prod" }))).to.not.throw();
+            expect(problemsOf(network)).to.contain('falco:network.loki.namespace: "logging" differs from the namespace "monitoring" of falco:loki.url');
+        });
     });
 
     describe("the chart's own NetworkPolicies", () => {

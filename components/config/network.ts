@@ -108,22 +108,30 @@ export function serviceNamespaceOfUrl(url: string): string | undefined {
 }
 
 /**
- * Reads `falco:network`. The Alertmanager and Loki URLs are passed in to
- * refuse a namespace that contradicts the Service the URL names.
+ * The namespace a URL's Service names, when it is not the namespace the NetworkPolicy lets falcosidekick
+ * reach (`configured`): events to that URL would be dropped by the policy. Undefined when they agree or
+ * the URL names no in-cluster Service.
  */
-export function readNetworkConfig(r: FieldReader, value: unknown, path: string, urls: { alertmanager: string; loki: string }): NetworkConfig {
+export function peerNamespaceProblem(url: string, configured: string): { urlNamespace: string } | undefined {
+    const urlNamespace = serviceNamespaceOfUrl(url);
+    return urlNamespace !== undefined && configured !== "" && urlNamespace !== configured ? { urlNamespace } : undefined;
+}
+
+/**
+ * Reads `falco:network`. The Alertmanager and Loki URLs, when they come from
+ * configuration, are passed in to refuse a namespace that contradicts the
+ * Service the URL names.
+ */
+export function readNetworkConfig(r: FieldReader, value: unknown, path: string, urls?: { alertmanager: string; loki: string }): NetworkConfig {
     const o = r.object(value, path, [...NETWORK_PEERS, "apiServerCidrs"]);
     const peers = {} as Record<(typeof NETWORK_PEERS)[number], PeerPods>;
     for (const peer of NETWORK_PEERS) {
         peers[peer] = readPeerPods(r, o[peer], `${path}.${peer}`);
     }
-    for (const target of ["alertmanager", "loki"] as const) {
-        const fromUrl = serviceNamespaceOfUrl(urls[target]);
-        const configured = peers[target].namespace;
-        if (fromUrl !== undefined && configured !== "" && fromUrl !== configured) {
-            r.problems.add(
-                `${path}.${target}.namespace: ${show(configured)} differs from the namespace ${show(fromUrl)} of falco:${target}.url ${show(urls[target])}; accepted: the namespace of the pods behind that URL`,
-            );
+    for (const target of urls ? (["alertmanager", "loki"] as const) : []) {
+        const problem = peerNamespaceProblem(urls![target], peers[target].namespace);
+        if (problem) {
+            r.problems.add(`${path}.${target}.namespace: ${show(peers[target].namespace)} differs from the namespace ${show(problem.urlNamespace)} of falco:${target}.url ${show(urls![target])}; accepted: the namespace of the pods behind that URL`);
         }
     }
     const cidrsPath = `${path}.apiServerCidrs`;

@@ -283,10 +283,12 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     if (typeof v.credentialsRotation === "string" && v.credentialsRotation.trim() === "") {
         problems.add(`${p("credentialsRotation")}: "" is not accepted; accepted: any non-empty text, e.g. a date; change it to regenerate the credentials`);
     }
-    const network = readNetworkConfig(r, v.network, p("network"), { alertmanager: alertmanager.url, loki: loki.url });
+    const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
+    // With a monitoring stack, falco:alertmanager.url and falco:loki.url are not used: its URLs are checked
+    // against falco:network when they are known (components/monitoring/eventRouting.ts).
+    const network = readNetworkConfig(r, v.network, p("network"), monitoringStack === "" ? { alertmanager: alertmanager.url, loki: loki.url } : undefined);
     const rulesVersion = r.oneOf(v.rulesVersion, p("rulesVersion"), ACCEPTED_RULES_VERSIONS);
     const monitoring = readMonitoringConfig(r, v.monitoring, p("monitoring"));
-    const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
 
     const redisImage = readContainerImage(r, v.redisImage, p("redisImage"));
     const gatekeeperConstraints = r.string(v.gatekeeperConstraints, p("gatekeeperConstraints"));

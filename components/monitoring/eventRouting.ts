@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProblemList } from "../config/errors";
+import { ProblemList, show } from "../config/errors";
+import { peerNamespaceProblem } from "../config/network";
 import { FieldReader } from "../config/fieldReader";
 import type { StackConfig } from "../config/stackConfig";
 import type { FalcoChartValues } from "../falcoValues";
@@ -21,14 +22,29 @@ export interface EventRouting {
     dependsOn: pulumi.Resource[];
 }
 
-/** The same check as `falco:alertmanager.url`: http(s)://host:port, no path. */
-export function checkStackUrl(stack: string, output: string, value: unknown): string {
+/** The NetworkPolicy peer an event target must be reached through: its `falco:network` key and namespace. */
+export interface TargetPeer {
+    key: string;
+    namespace: string;
+}
+
+/**
+ * The same checks as `falco:alertmanager.url` and `falco:loki.url`: http(s)://host:port, no path, and a
+ * Service in the namespace `falco:network` lets falcosidekick reach (else the NetworkPolicy drops the events).
+ */
+export function checkStackUrl(stack: string, output: string, value: unknown, peer?: TargetPeer): string {
     const problems = new ProblemList();
     const path = `falco:monitoringStack: stack "${stack}" output "${output}"`;
     if (value === undefined || value === null) {
         problems.add(`${path}: missing; the monitoring stack must export it (http://HOST:PORT)`);
     } else {
-        new FieldReader(problems).httpHostPort(value, path);
+        const url = new FieldReader(problems).httpHostPort(value, path);
+        const mismatch = peer && problems.count === 0 ? peerNamespaceProblem(url, peer.namespace) : undefined;
+        if (mismatch) {
+            problems.add(
+                `${path}: ${show(url)} is a Service in namespace ${show(mismatch.urlNamespace)}, but ${peer!.key}.namespace is ${show(peer!.namespace)}, so the NetworkPolicy would drop falcosidekick's events; accepted: a URL of a Service in ${show(peer!.namespace)}, or ${peer!.key} set to the pods behind this URL`,
+            );
+        }
     }
     problems.throwIfAny("invalid monitoring stack outputs");
     return value as string;
@@ -40,10 +56,11 @@ export function eventRouting(config: StackConfig): EventRouting {
     }
     const stack = config.monitoringStack;
     const reference = new pulumi.StackReference("monitoring-stack", { name: stack });
-    const url = (output: string) => reference.getOutput(output).apply((value) => checkStackUrl(stack, output, value));
+    const url = (output: string, target: "alertmanager" | "loki") =>
+        reference.getOutput(output).apply((value) => checkStackUrl(stack, output, value, { key: `falco:network.${target}`, namespace: config.network[target].namespace }));
     return {
-        alertmanagerUrl: url(MONITORING_STACK_OUTPUTS.alertmanagerUrl),
-        lokiUrl: url(MONITORING_STACK_OUTPUTS.lokiUrl),
+        alertmanagerUrl: url(MONITORING_STACK_OUTPUTS.alertmanagerUrl, "alertmanager"),
+        lokiUrl: url(MONITORING_STACK_OUTPUTS.lokiUrl, "loki"),
         dependsOn: [reference],
     };
 }

@@ -266,6 +266,23 @@ describe("monitoring objects the program declares", () => {
             expect(checkStackUrl(stack, "lokiUrl", "http://loki:3100")).to.equal("http://loki:3100");
         });
 
+        it("refuses a monitoring stack URL in a namespace falco:network does not let falcosidekick reach", () => {
+            const peer = { key: "falco:network.loki", namespace: "monitoring" };
+            expect(checkStackUrl(stack, "lokiUrl", "http://loki-gw.monitoring.svc:3100", peer)).to.equal("http://loki-gw.monitoring.svc:3100");
+            expect(() => checkStackUrl(stack, "lokiUrl", "http://loki-gw.logging.svc.cluster.local:3100", peer)).to.throw(
+                `falco:monitoringStack: stack "${stack}" output "lokiUrl": "http://loki-gw.logging.svc.cluster.local:3100" is a Service in namespace "logging", but falco:network.loki.namespace is "monitoring", so the NetworkPolicy would drop falcosidekick's events; accepted: a URL of a Service in "monitoring", or falco:network.loki set to the pods behind this URL`,
+            );
+            // A URL that names no in-cluster Service cannot be judged by namespace.
+            expect(checkStackUrl(stack, "lokiUrl", "http://192.168.1.20:3100", peer)).to.equal("http://192.168.1.20:3100");
+        });
+
+        it("declares no chart when a monitoring stack URL is in another namespace than falco:network allows", async () => {
+            const elsewhere = { ...outputs, [MONITORING_STACK_OUTPUTS.alertmanagerUrl]: "http://am.observability.svc:9093" };
+            const other = await runProgram(homelabWith({ monitoringStack: stack }), "homelab", undefined, [], { [stack]: elsewhere });
+            expect(byType(other, CHART)).to.deep.equal([]);
+            // The same stack with the URL in falco:network's namespace does declare it (the test above).
+        });
+
         it("declares no chart when the monitoring stack lacks an output", async () => {
             const other = await runProgram(homelabWith({ monitoringStack: stack }), "homelab", undefined, [], { [stack]: { lokiUrl: "http://loki:3100" } });
             expect(byType(other, CHART)).to.deep.equal([]);
