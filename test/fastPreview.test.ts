@@ -43,6 +43,8 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
         expect(packageJson.scripts.build).to.match(/scripts\/build\.ts$/);
         // The build's bundler is installed by npm ci, as Pulumi Deployments runs it.
         expect(packageJson.dependencies).to.have.property("esbuild");
+        // A habitual plain `tsc` must not write an unchecked program over the bundle.
+        expect(resolvedOptions(path.join(PROJECT_ROOT, "tsconfig.json")).noEmit, "tsconfig.json noEmit").to.equal(true);
     });
 
     it("keeps full type-checking in the test command: tsc --noEmit on a tsconfig without noCheck", () => {
