@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./components/config";
 import { ClusterPrerequisites, clusterPrerequisites } from "./components/clusterPrerequisites";
 import { Credentials } from "./components/credentials";
@@ -60,8 +61,11 @@ new FalcoMonitoring(
 
 export const namespaceName = namespace.name;
 export const chart = { name: FALCO_CHART.name, version: release.chartVersion, appVersion: release.appVersion };
+const stackFootprint = computeFootprint(values, footprintSizing(config));
+// In the preview's own output too, not only in the stack output: a node that would run short of memory.
+stackFootprint.warnings.forEach((warning) => pulumi.log.warn(`footprint: ${warning}`));
 /** Requests, limits and storage the stack puts on the cluster (the render's footprint.json has the detail). */
-export const footprint = footprintSummary(computeFootprint(values, footprintSizing(config)));
+export const footprint = footprintSummary(stackFootprint);
 /** Secret: `pulumi stack output webuiLogin --show-secrets`. */
 export const webuiLogin = credentials.webuiLogin;
 export const networkPolicyNames = networkPolicies.names;

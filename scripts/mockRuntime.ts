@@ -40,7 +40,12 @@ export interface ProgramRun {
     dependencies: Array<{ type: string; name: string; dependsOn: string[] }>;
     /** `type::name` of every resource registered with the `protect` option. */
     protectedResources: string[];
+    /** What the program logged with pulumi.log.warn: `pulumi preview` shows these as warnings. */
+    warnings: string[];
 }
+
+/** Without an engine (the mock runtime), pulumi.log.warn writes its message to console.warn after this prefix. */
+export const RUNTIME_WARNING_PREFIX = "warning: [runtime] ";
 
 export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
 
@@ -210,6 +215,17 @@ export async function runProgram(
     forgetProjectModules();
     // A failed registration or read surfaces as an unhandled rejection, and the outputs
     // that wait on it never resolve: fail the run with that error instead of hanging.
+    // The program's pulumi.log.warn messages are recorded, not printed; anything else on console.warn passes through.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(RUNTIME_WARNING_PREFIX)) {
+            warnings.push(text.slice(RUNTIME_WARNING_PREFIX.length));
+        } else {
+            consoleWarn.apply(console, args);
+        }
+    };
     let failRun: (err: unknown) => void = () => undefined;
     const runFailed = new Promise<never>((_, reject) => (failRun = reject));
     runFailed.catch(() => undefined);
@@ -223,6 +239,8 @@ export async function runProgram(
         // The failed program's other waiting registrations reject in turn; let them drain first.
         setTimeout(() => process.off("unhandledRejection", onUnhandledRejection), 1000).unref();
         throw err;
+    } finally {
+        console.warn = consoleWarn;
     }
 
     async function evaluateProgram(): Promise<ProgramRun> {
@@ -249,6 +267,6 @@ export async function runProgram(
         for (let i = 0; i < 5; i++) {
             await new Promise((resolve) => setImmediate(resolve));
         }
-        return { resources, outputs, secretValues, providerGenerated, transforms, dependencies, protectedResources };
+        return { resources, outputs, secretValues, providerGenerated, transforms, dependencies, protectedResources, warnings };
     }
 }

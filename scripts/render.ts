@@ -122,6 +122,9 @@ export function writeRender(outDir: string, files: Map<string, string>): void {
 export async function render(options: RenderOptions): Promise<Map<string, string>> {
     const config = resolveConfig(options.stackFile);
     const run = await runProgram(config, options.stack);
+    for (const warning of run.warnings) {
+        console.error(`render: warning: ${warning}`);
+    }
     // Everything is built in memory first, so a failure writes nothing.
     const files = renderFiles(run, footprintSizing(parseStackConfig(config)));
     writeRender(options.outDir, files);

@@ -102,9 +102,10 @@ describe("footprint", () => {
             expect(falco.unset).to.deep.equal([]);
         });
 
-        it("is summarised in the stack output", async () => {
-            const { outputs } = await runProgram(homelabEngineConfig());
+        it("is summarised in the stack output, and the homelab preview shows no footprint warning", async () => {
+            const { outputs, warnings } = await runProgram(homelabEngineConfig());
             expect(outputs.footprint).to.deep.equal(footprintSummary(footprint));
+            expect(warnings).to.deep.equal([]);
         });
     });
 
@@ -169,6 +170,13 @@ describe("footprint", () => {
         it("takes the warning threshold from falco:footprintMemoryWarnPercent", () => {
             const { values, sizing } = homelab({ footprintMemoryWarnPercent: 20 });
             expect(computeFootprint(values, sizing).warnings[0]).to.match(/above 20% \(falco:footprintMemoryWarnPercent\)/);
+        });
+
+        it("shows each warning in the preview (pulumi.log.warn) as well as in the stack output", async () => {
+            const run = await runProgram(homelabWith({ footprintMemoryWarnPercent: 20 }));
+            const summary = run.outputs.footprint as { warnings: string[] };
+            expect(summary.warnings).to.have.length(1);
+            expect(run.warnings).to.deep.equal(summary.warnings.map((warning) => `footprint: ${warning}`));
         });
     });
 
