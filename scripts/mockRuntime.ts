@@ -184,9 +184,17 @@ export async function runProgram(
         }
         return args.inputs;
     };
+    // The registration being recorded: the mock monitor decodes its inputs once, for newResource, and the
+    // record takes them from there rather than decoding the request a second time (reads are not recorded).
+    let registering: RecordedResource | undefined;
     await pulumi.runtime.setMocks(
         {
-            newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: `${args.name}-id`, state: mockState(args) }),
+            newResource: (args: pulumi.runtime.MockResourceArgs) => {
+                if (registering) {
+                    registering.inputs = redactSecrets(args.inputs, secretValues) as Record<string, unknown>;
+                }
+                return { id: `${args.name}-id`, state: mockState(args) };
+            },
             call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
         },
         PROJECT_NAME,
@@ -198,18 +206,19 @@ export async function runProgram(
     const monitor = pulumi.runtime.getMonitor() as any;
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
-        const inputs = pulumi.runtime.deserializeProperties(req.getObject(), true);
-        resources.push({
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || null,
-            inputs: redactSecrets(inputs, secretValues) as Record<string, unknown>,
-        });
+        const record: RecordedResource = { type: req.getType(), name: req.getName(), parent: req.getParent() || null, inputs: {} };
+        resources.push(record);
         dependencies.push({ type: req.getType(), name: req.getName(), dependsOn: req.getDependenciesList() });
         if (req.getProtect()) {
             protectedResources.push(`${req.getType()}::${req.getName()}`);
         }
-        return registerResource(req, callback);
+        // The mock monitor calls newResource synchronously, before its first await, so the hook fills this record.
+        registering = record;
+        try {
+            return registerResource(req, callback);
+        } finally {
+            registering = undefined;
+        }
     };
     pulumi.runtime.setAllConfig(config);
     forgetProjectModules();
