@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/stackConfig";
+import { inClusterService } from "./config/url";
 import { COMPONENT_TYPES } from "./naming";
 
 /**
@@ -24,15 +25,6 @@ export interface ClusterPrerequisite {
     id: string;
     /** Resource name of the read: says what is required, so a failed preview names it. */
     resourceName: string;
-}
-
-/** `{ namespace, name }` of the Service an in-cluster URL names (`name.namespace[.svc[.cluster-domain]]`), else undefined. */
-export function inClusterService(url: string): { namespace: string; name: string } | undefined {
-    const labels = new URL(url).hostname.split(".");
-    if (labels.length < 2 || /^\d+$/.test(labels[labels.length - 1]) || (labels.length > 2 && labels[2] !== "svc")) {
-        return undefined;
-    }
-    return { name: labels[0], namespace: labels[1] };
 }
 
 export function clusterPrerequisites(config: Pick<StackConfig, "alertmanager" | "loki" | "monitoringStack">): ClusterPrerequisite[] {

@@ -377,6 +377,10 @@ describe("network isolation of the falco namespace", () => {
             expect(problemsOf({ ...base(), loki: { namespace: "logging", podLabels: { "app.kubernetes.io/name": "loki" } } })).to.contain(
                 'falco:network.loki.namespace: "logging" differs from the namespace "monitoring" of falco:loki.url',
             );
+            const short = { url: "http://loki.monitoring:3100", minimumPriority: "debug" };
+            expect(problemsOf({ ...base(), loki: { namespace: "logging", podLabels: { app: "loki" } } }, { loki: short })).to.contain(
+                'falco:network.loki.namespace: "logging" differs from the namespace "monitoring" of falco:loki.url "http://loki.monitoring:3100"',
+            );
             const moved = { url: "http://loki.logging.svc.cluster.local:3100", minimumPriority: "debug" };
             expect(() => parseStackConfig(homelabWith({ loki: moved, network: { ...base(), loki: { namespace: "logging", podLabels: { app: "loki" } } } }))).to.not.throw();
         });

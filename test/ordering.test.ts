@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { clusterPrerequisites, inClusterService, PROMETHEUS_OPERATOR_CRDS } from "../components/clusterPrerequisites";
+import { clusterPrerequisites, PROMETHEUS_OPERATOR_CRDS } from "../components/clusterPrerequisites";
+import { inClusterService } from "../components/config/url";
 import { COMPONENT_TYPES } from "../components/naming";
 import { RecordedResource, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
@@ -30,6 +31,7 @@ describe("ordering after the monitoring stack", () => {
         expect(inClusterService("http://192.168.1.20:3100")).to.equal(undefined);
         expect(inClusterService("https://logs.example.com:443")).to.equal(undefined);
         expect(inClusterService("http://loki:3100")).to.equal(undefined);
+        expect(inClusterService("loki.monitoring:3100")).to.equal(undefined);
     });
 
     it("with everything present: reads the prerequisites first, and the namespace, which all else waits on, depends on them", async () => {

@@ -1,6 +1,7 @@
 import { isIP } from "net";
 import { show } from "./errors";
 import { FieldReader } from "./fieldReader";
+import { inClusterService } from "./url";
 
 /** Pods of another namespace that the stack talks to, or that talk to it. */
 export interface PeerPods {
@@ -95,25 +96,13 @@ function readPeerPods(r: FieldReader, value: unknown, path: string): PeerPods {
     return { namespace, podLabels };
 }
 
-/** The namespace a Service URL's host names, for hosts of the form NAME.NAMESPACE.svc[.DOMAIN]. */
-export function serviceNamespaceOfUrl(url: string): string | undefined {
-    let host: string;
-    try {
-        host = new URL(url).hostname;
-    } catch {
-        return undefined;
-    }
-    const match = /^[^.]+\.([^.]+)\.svc(\.|$)/.exec(host);
-    return match ? match[1] : undefined;
-}
-
 /**
  * The namespace a URL's Service names, when it is not the namespace the NetworkPolicy lets falcosidekick
  * reach (`configured`): events to that URL would be dropped by the policy. Undefined when they agree or
  * the URL names no in-cluster Service.
  */
 export function peerNamespaceProblem(url: string, configured: string): { urlNamespace: string } | undefined {
-    const urlNamespace = serviceNamespaceOfUrl(url);
+    const urlNamespace = inClusterService(url)?.namespace;
     return urlNamespace !== undefined && configured !== "" && urlNamespace !== configured ? { urlNamespace } : undefined;
 }
 

@@ -272,6 +272,8 @@ describe("monitoring objects the program declares", () => {
             expect(() => checkStackUrl(stack, "lokiUrl", "http://loki-gw.logging.svc.cluster.local:3100", peer)).to.throw(
                 `falco:monitoringStack: stack "${stack}" output "lokiUrl": "http://loki-gw.logging.svc.cluster.local:3100" is a Service in namespace "logging", but falco:network.loki.namespace is "monitoring", so the NetworkPolicy would drop falcosidekick's events; accepted: a URL of a Service in "monitoring", or falco:network.loki set to the pods behind this URL`,
             );
+            // NAME.NAMESPACE reaches the Service through the pod's DNS search path: judged the same way.
+            expect(() => checkStackUrl(stack, "lokiUrl", "http://loki-gw.logging:3100", peer)).to.throw(`is a Service in namespace "logging", but falco:network.loki.namespace is "monitoring"`);
             // A URL that names no in-cluster Service cannot be judged by namespace.
             expect(checkStackUrl(stack, "lokiUrl", "http://192.168.1.20:3100", peer)).to.equal("http://192.168.1.20:3100");
         });
