@@ -27,7 +27,7 @@ export interface ClusterPrerequisite {
     resourceName: string;
 }
 
-export function clusterPrerequisites(config: Pick<StackConfig, "alertmanager" | "loki" | "monitoringStack">): ClusterPrerequisite[] {
+export function clusterPrerequisites(config: Pick<StackConfig, "alertmanager" | "loki" | "monitoringStack" | "namespace">): ClusterPrerequisite[] {
     const required: ClusterPrerequisite[] = PROMETHEUS_OPERATOR_CRDS.map((crd) => ({
         kind: "CustomResourceDefinition",
         id: crd,
@@ -36,7 +36,7 @@ export function clusterPrerequisites(config: Pick<StackConfig, "alertmanager" | 
     // With falco:monitoringStack the targets come from that stack, and its StackReference is the dependency.
     if (config.monitoringStack === "") {
         for (const [what, url] of [["alertmanager", config.alertmanager.url], ["loki", config.loki.url]] as const) {
-            const service = inClusterService(url);
+            const service = inClusterService(url, config.namespace);
             if (service) {
                 required.push({ kind: "Service", id: `${service.namespace}/${service.name}`, resourceName: `required-${what}-service-${service.namespace}-${service.name}` });
             }

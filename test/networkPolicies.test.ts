@@ -381,6 +381,10 @@ describe("network isolation of the falco namespace", () => {
             expect(problemsOf({ ...base(), loki: { namespace: "logging", podLabels: { app: "loki" } } }, { loki: short })).to.contain(
                 'falco:network.loki.namespace: "logging" differs from the namespace "monitoring" of falco:loki.url "http://loki.monitoring:3100"',
             );
+            // A bare name is a Service in falcosidekick's own namespace (falco:namespace).
+            expect(problemsOf(base(), { namespace: "security", loki: { url: "http://loki:3100", minimumPriority: "debug" } })).to.contain(
+                'falco:network.loki.namespace: "monitoring" differs from the namespace "security" of falco:loki.url "http://loki:3100"',
+            );
             const moved = { url: "http://loki.logging.svc.cluster.local:3100", minimumPriority: "debug" };
             expect(() => parseStackConfig(homelabWith({ loki: moved, network: { ...base(), loki: { namespace: "logging", podLabels: { app: "loki" } } } }))).to.not.throw();
         });

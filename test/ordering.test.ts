@@ -10,7 +10,7 @@ const PREREQUISITES_URN = (name: string, type: string) =>
 
 describe("ordering after the monitoring stack", () => {
     it("requires the Prometheus operator CRDs and the in-cluster Services the event targets name", () => {
-        const required = clusterPrerequisites({ ...parseTargets(), monitoringStack: "" });
+        const required = clusterPrerequisites({ ...parseTargets(), monitoringStack: "", namespace: "falco" });
         expect(required.map((r) => `${r.kind} ${r.id}`)).to.deep.equal([
             "CustomResourceDefinition servicemonitors.monitoring.coreos.com",
             "CustomResourceDefinition prometheusrules.monitoring.coreos.com",
@@ -19,19 +19,27 @@ describe("ordering after the monitoring stack", () => {
         ]);
     });
 
+    it("reads a bare Service name in a target URL in falcosidekick's own namespace, where its DNS search path finds it", () => {
+        const targets = { ...parseTargets(), alertmanager: { url: "http://alertmanager:9093", minimumPriority: "warning" as const } };
+        const required = clusterPrerequisites({ ...targets, monitoringStack: "", namespace: "security" });
+        expect(required.map((r) => r.resourceName)).to.include("required-alertmanager-service-security-alertmanager");
+    });
+
     it("leaves the targets to the monitoring stack's reference when falco:monitoringStack is set", () => {
-        const required = clusterPrerequisites({ ...parseTargets(), monitoringStack: "org/monitoring/homelab" });
+        const required = clusterPrerequisites({ ...parseTargets(), monitoringStack: "org/monitoring/homelab", namespace: "falco" });
         expect(required.map((r) => r.id)).to.deep.equal([...PROMETHEUS_OPERATOR_CRDS]);
     });
 
     it("reads a Service only from in-cluster URLs", () => {
-        expect(inClusterService("http://loki.monitoring:3100")).to.deep.equal({ name: "loki", namespace: "monitoring" });
-        expect(inClusterService("http://alertmanager-operated.monitoring.svc.cluster.local:9093")).to.deep.equal({ name: "alertmanager-operated", namespace: "monitoring" });
-        expect(inClusterService("http://alertmanager-operated.monitoring.svc.home.arpa:9093")).to.deep.equal({ name: "alertmanager-operated", namespace: "monitoring" });
-        expect(inClusterService("http://192.168.1.20:3100")).to.equal(undefined);
-        expect(inClusterService("https://logs.example.com:443")).to.equal(undefined);
-        expect(inClusterService("http://loki:3100")).to.equal(undefined);
-        expect(inClusterService("loki.monitoring:3100")).to.equal(undefined);
+        expect(inClusterService("http://loki.monitoring:3100", "falco")).to.deep.equal({ name: "loki", namespace: "monitoring" });
+        expect(inClusterService("http://alertmanager-operated.monitoring.svc.cluster.local:9093", "falco")).to.deep.equal({ name: "alertmanager-operated", namespace: "monitoring" });
+        expect(inClusterService("http://alertmanager-operated.monitoring.svc.home.arpa:9093", "falco")).to.deep.equal({ name: "alertmanager-operated", namespace: "monitoring" });
+        expect(inClusterService("http://loki:3100", "falco")).to.deep.equal({ name: "loki", namespace: "falco" });
+        expect(inClusterService("http://192.168.1.20:3100", "falco")).to.equal(undefined);
+        expect(inClusterService("http://[fd00::20]:3100", "falco")).to.equal(undefined);
+        expect(inClusterService("http://2130706433:3100", "falco")).to.equal(undefined);
+        expect(inClusterService("https://logs.example.com:443", "falco")).to.equal(undefined);
+        expect(inClusterService("loki.monitoring:3100", "falco")).to.equal(undefined);
     });
 
     it("with everything present: reads the prerequisites first, and the namespace, which all else waits on, depends on them", async () => {

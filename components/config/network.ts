@@ -97,12 +97,12 @@ function readPeerPods(r: FieldReader, value: unknown, path: string): PeerPods {
 }
 
 /**
- * The namespace a URL's Service names, when it is not the namespace the NetworkPolicy lets falcosidekick
- * reach (`configured`): events to that URL would be dropped by the policy. Undefined when they agree or
- * the URL names no in-cluster Service.
+ * The namespace a URL's Service names (a bare name: falcosidekick's own, `podNamespace`), when it is not the
+ * namespace the NetworkPolicy lets falcosidekick reach (`configured`): events to that URL would be dropped
+ * by the policy. Undefined when they agree or the URL names no in-cluster Service.
  */
-export function peerNamespaceProblem(url: string, configured: string): { urlNamespace: string } | undefined {
-    const urlNamespace = inClusterService(url)?.namespace;
+export function peerNamespaceProblem(url: string, configured: string, podNamespace: string): { urlNamespace: string } | undefined {
+    const urlNamespace = inClusterService(url, podNamespace)?.namespace;
     return urlNamespace !== undefined && configured !== "" && urlNamespace !== configured ? { urlNamespace } : undefined;
 }
 
@@ -111,14 +111,14 @@ export function peerNamespaceProblem(url: string, configured: string): { urlName
  * configuration, are passed in to refuse a namespace that contradicts the
  * Service the URL names.
  */
-export function readNetworkConfig(r: FieldReader, value: unknown, path: string, urls?: { alertmanager: string; loki: string }): NetworkConfig {
+export function readNetworkConfig(r: FieldReader, value: unknown, path: string, urls?: { alertmanager: string; loki: string; podNamespace: string }): NetworkConfig {
     const o = r.object(value, path, [...NETWORK_PEERS, "apiServerCidrs"]);
     const peers = {} as Record<(typeof NETWORK_PEERS)[number], PeerPods>;
     for (const peer of NETWORK_PEERS) {
         peers[peer] = readPeerPods(r, o[peer], `${path}.${peer}`);
     }
     for (const target of urls ? (["alertmanager", "loki"] as const) : []) {
-        const problem = peerNamespaceProblem(urls![target], peers[target].namespace);
+        const problem = peerNamespaceProblem(urls![target], peers[target].namespace, urls!.podNamespace);
         if (problem) {
             r.problems.add(`${path}.${target}.namespace: ${show(peers[target].namespace)} differs from the namespace ${show(problem.urlNamespace)} of falco:${target}.url ${show(urls![target])}; accepted: the namespace of the pods behind that URL`);
         }

@@ -286,7 +286,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     const monitoringStack = readMonitoringStack(r, v.monitoringStack ?? "", p("monitoringStack"));
     // With a monitoring stack, falco:alertmanager.url and falco:loki.url are not used: its URLs are checked
     // against falco:network when they are known (components/monitoring/eventRouting.ts).
-    const network = readNetworkConfig(r, v.network, p("network"), monitoringStack === "" ? { alertmanager: alertmanager.url, loki: loki.url } : undefined);
+    const network = readNetworkConfig(r, v.network, p("network"), monitoringStack === "" ? { alertmanager: alertmanager.url, loki: loki.url, podNamespace: namespace } : undefined);
     const rulesVersion = r.oneOf(v.rulesVersion, p("rulesVersion"), ACCEPTED_RULES_VERSIONS);
     const monitoring = readMonitoringConfig(r, v.monitoring, p("monitoring"));
 

@@ -1,3 +1,5 @@
+import { isIP } from "net";
+
 /** Default ports of the schemes the program accepts; WHATWG URL drops them from `url.port`. */
 const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "https:": 443 };
 
@@ -21,13 +23,13 @@ export function explicitPort(text: string): number | undefined {
 }
 
 /**
- * The Service an in-cluster URL names, `{ namespace, name }`, for hosts `NAME.NAMESPACE` (found through the
- * pod's DNS search path) and `NAME.NAMESPACE.svc[.CLUSTER-DOMAIN]`; undefined for an IP address, a bare name
- * (a Service in the pod's own namespace), any other host, or text that is not a URL. The one reading of a
- * Service out of a URL: the cluster prerequisites read that Service, and the NetworkPolicy peers must be in
- * its namespace.
+ * The Service an in-cluster URL names, `{ namespace, name }`, as the DNS search path of a pod in
+ * `podNamespace` resolves it: a bare `NAME` is a Service in the pod's own namespace, `NAME.NAMESPACE` and
+ * `NAME.NAMESPACE.svc[.CLUSTER-DOMAIN]` one in NAMESPACE. Undefined for an IP address, any other host, or
+ * text that is not a URL. The one reading of a Service out of a URL: the cluster prerequisites read that
+ * Service, and the NetworkPolicy peers must be in its namespace.
  */
-export function inClusterService(text: string): { namespace: string; name: string } | undefined {
+export function inClusterService(text: string, podNamespace: string): { namespace: string; name: string } | undefined {
     let host: string;
     try {
         host = new URL(text).hostname;
@@ -35,8 +37,9 @@ export function inClusterService(text: string): { namespace: string; name: strin
         return undefined;
     }
     const labels = host.split(".");
-    if (labels.length < 2 || /^\d+$/.test(labels[labels.length - 1]) || (labels.length > 2 && labels[2] !== "svc")) {
+    // WHATWG URL writes an IPv6 host in brackets and normalises every numeric IPv4 form to dotted quads.
+    if (host === "" || isIP(host.replace(/^\[(.*)\]$/, "$1")) !== 0 || (labels.length > 2 && labels[2] !== "svc")) {
         return undefined;
     }
-    return { name: labels[0], namespace: labels[1] };
+    return labels.length === 1 ? { name: host, namespace: podNamespace } : { name: labels[0], namespace: labels[1] };
 }

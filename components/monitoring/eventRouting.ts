@@ -26,6 +26,8 @@ export interface EventRouting {
 export interface TargetPeer {
     key: string;
     namespace: string;
+    /** falcosidekick's own namespace (`falco:namespace`), where a bare Service name in a URL resolves. */
+    podNamespace: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function checkStackUrl(stack: string, output: string, value: unknown, pee
         problems.add(`${path}: missing; the monitoring stack must export it (http://HOST:PORT)`);
     } else {
         const url = new FieldReader(problems).httpHostPort(value, path);
-        const mismatch = peer && problems.count === 0 ? peerNamespaceProblem(url, peer.namespace) : undefined;
+        const mismatch = peer && problems.count === 0 ? peerNamespaceProblem(url, peer.namespace, peer.podNamespace) : undefined;
         if (mismatch) {
             problems.add(
                 `${path}: ${show(url)} is a Service in namespace ${show(mismatch.urlNamespace)}, but ${peer!.key}.namespace is ${show(peer!.namespace)}, so the NetworkPolicy would drop falcosidekick's events; accepted: a URL of a Service in ${show(peer!.namespace)}, or ${peer!.key} set to the pods behind this URL`,
@@ -57,7 +59,7 @@ export function eventRouting(config: StackConfig): EventRouting {
     const stack = config.monitoringStack;
     const reference = new pulumi.StackReference("monitoring-stack", { name: stack });
     const url = (output: string, target: "alertmanager" | "loki") =>
-        reference.getOutput(output).apply((value) => checkStackUrl(stack, output, value, { key: `falco:network.${target}`, namespace: config.network[target].namespace }));
+        reference.getOutput(output).apply((value) => checkStackUrl(stack, output, value, { key: `falco:network.${target}`, namespace: config.network[target].namespace, podNamespace: config.namespace }));
     return {
         alertmanagerUrl: url(MONITORING_STACK_OUTPUTS.alertmanagerUrl, "alertmanager"),
         lokiUrl: url(MONITORING_STACK_OUTPUTS.lokiUrl, "loki"),

@@ -267,13 +267,15 @@ describe("monitoring objects the program declares", () => {
         });
 
         it("refuses a monitoring stack URL in a namespace falco:network does not let falcosidekick reach", () => {
-            const peer = { key: "falco:network.loki", namespace: "monitoring" };
+            const peer = { key: "falco:network.loki", namespace: "monitoring", podNamespace: "falco" };
             expect(checkStackUrl(stack, "lokiUrl", "http://loki-gw.monitoring.svc:3100", peer)).to.equal("http://loki-gw.monitoring.svc:3100");
             expect(() => checkStackUrl(stack, "lokiUrl", "http://loki-gw.logging.svc.cluster.local:3100", peer)).to.throw(
                 `falco:monitoringStack: stack "${stack}" output "lokiUrl": "http://loki-gw.logging.svc.cluster.local:3100" is a Service in namespace "logging", but falco:network.loki.namespace is "monitoring", so the NetworkPolicy would drop falcosidekick's events; accepted: a URL of a Service in "monitoring", or falco:network.loki set to the pods behind this URL`,
             );
             // NAME.NAMESPACE reaches the Service through the pod's DNS search path: judged the same way.
             expect(() => checkStackUrl(stack, "lokiUrl", "http://loki-gw.logging:3100", peer)).to.throw(`is a Service in namespace "logging", but falco:network.loki.namespace is "monitoring"`);
+            // A bare name is a Service in falcosidekick's own namespace.
+            expect(() => checkStackUrl(stack, "lokiUrl", "http://loki:3100", peer)).to.throw(`is a Service in namespace "falco", but falco:network.loki.namespace is "monitoring"`);
             // A URL that names no in-cluster Service cannot be judged by namespace.
             expect(checkStackUrl(stack, "lokiUrl", "http://192.168.1.20:3100", peer)).to.equal("http://192.168.1.20:3100");
         });
@@ -286,7 +288,7 @@ describe("monitoring objects the program declares", () => {
         });
 
         it("declares no chart when the monitoring stack lacks an output", async () => {
-            const other = await runProgram(homelabWith({ monitoringStack: stack }), "homelab", undefined, [], { [stack]: { lokiUrl: "http://loki:3100" } });
+            const other = await runProgram(homelabWith({ monitoringStack: stack }), "homelab", undefined, [], { [stack]: { lokiUrl: "http://loki.monitoring:3100" } });
             expect(byType(other, CHART)).to.deep.equal([]);
         });
     });
