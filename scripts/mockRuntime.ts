@@ -48,6 +48,7 @@ export interface ProgramRun {
 export const RUNTIME_WARNING_PREFIX = "warning: [runtime] ";
 
 export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+export const HELM_CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 
 /**
  * Stands in for the random provider, which computes `result` only in a real
@@ -181,6 +182,11 @@ export async function runProgram(
             const result = fakeRandomPassword(args.name, args.inputs);
             providerGenerated.push(result);
             return { ...args.inputs, result };
+        }
+        if (args.type === HELM_CHART_TYPE) {
+            // A Chart is a component the provider constructs: its output is the list of its children
+            // (none without an engine), not its inputs, which the record keeps.
+            return { resources: [] };
         }
         return args.inputs;
     };

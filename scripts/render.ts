@@ -14,9 +14,9 @@ import { UserInputError } from "../components/config/errors";
 import { parseStackConfig } from "../components/config/stackConfig";
 import { FALCO_CHART, FalcoChartValues } from "../components/falcoValues";
 import { computeFootprint, FootprintSizing, footprintSizing } from "../components/footprint";
-import { PROJECT_ROOT, ProgramRun, RecordedResource, resolveConfig, runProgram, StackFileError } from "./mockRuntime";
+import { HELM_CHART_TYPE, PROJECT_ROOT, ProgramRun, RecordedResource, resolveConfig, runProgram, StackFileError } from "./mockRuntime";
 
-export const HELM_CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
+export { HELM_CHART_TYPE };
 
 export interface RenderOptions {
     stack: string;
