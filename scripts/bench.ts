@@ -8,7 +8,7 @@
  *  (b) a baseline program in the same kind of process, bundled the same way, loading the same
  *      Pulumi SDKs and declaring one resource.
  * Rounds alternate (a) and (b) after one warm-up each; medians are reported. Also: (b) with as
- * many resources as (a); (a) as it ran before the compiled entry (ts-node transpile-only with swc)
+ * many resources as (a); (a) without the Chart's transform, measurement only (run in the same rounds); (a) as it ran before the compiled entry (ts-node transpile-only with swc)
  * and with type-checking (what every preview paid at first); program evaluation and render size
  * at several node and rule counts; the policy checker on 1,000 objects; the full test suite's
  * wall time. The last line is `ratio: X.XX`, (a)/(b).
@@ -78,11 +78,14 @@ async function main(): Promise<void> {
     const warm = launch(compiled.program);
     const sdkEnv = { BENCH_SDKS: warm.sdks.join(",") };
     launch(compiled.baseline, { ...js, env: sdkEnv });
+    launch(compiled.programWithoutTransform);
     const program: number[] = [];
     const baseline: number[] = [];
+    const withoutTransform: number[] = [];
     for (let i = 0; i < rounds; i++) {
         program.push(launch(compiled.program).ms);
         baseline.push(launch(compiled.baseline, { ...js, env: sdkEnv }).ms);
+        withoutTransform.push(launch(compiled.programWithoutTransform).ms);
     }
     // The same baseline with as many (trivial) resources as the program: what registering them costs.
     const sameCount: number[] = [];
@@ -126,8 +129,14 @@ async function main(): Promise<void> {
     console.log(`\n(a) program as pulumi preview runs it (bin/index.js, ${warm.resources} resources, ts-node loaded: ${warm.tsNode}): median ${seconds(a)}, fastest ${seconds(Math.min(...program))}  [${program.map(seconds).join(" ")}]  (target < 1.5s)`);
     console.log(`(b) baseline, same SDKs (${warm.sdks.join(", ")}), one resource: median ${seconds(b)}, fastest ${seconds(Math.min(...baseline))}  [${baseline.map(seconds).join(" ")}]`);
     console.log(`for comparison, (b) with ${warm.resources} trivial resources instead of one: median ${seconds(median(sameCount))}  [${sameCount.map(seconds).join(" ")}]`);
+    console.log(
+        `for comparison, (a) without the Chart's transform (measurement only; the transform makes @pulumi/pulumi start its gRPC callback server): median ${seconds(median(withoutTransform))}, ratio to (b) ${(median(withoutTransform) / b).toFixed(2)}  [${withoutTransform.map(seconds).join(" ")}]`,
+    );
     console.log(`for comparison, (a) as before: index.ts through ts-node, transpile-only, swc: median ${seconds(median(transpiled))}  [${transpiled.map(seconds).join(" ")}]`);
     console.log(`for comparison, (a) type-checked by ts-node (Pulumi's default for TypeScript): median ${seconds(median(typeChecked))}  [${typeChecked.map(seconds).join(" ")}]`);
+    // Each round's (a) and (b) ran back to back, so their ratio is less exposed to the machine's load changing over the run.
+    const paired = program.map((ms, i) => ms / baseline[i]);
+    console.log(`(a)/(b) round by round: median ${median(paired).toFixed(2)}, lowest ${Math.min(...paired).toFixed(2)}, highest ${Math.max(...paired).toFixed(2)}`);
     console.log(`ratio: ${(a / b).toFixed(2)}`);
 }
 

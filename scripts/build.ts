@@ -52,10 +52,11 @@ export async function bundleInputs(entry: string = PROGRAM_ENTRY): Promise<strin
 /**
  * Bundles `entry` (project-relative) to OUTDIR/index.js with its manifest. The folder
  * must be inside the project: the bundle finds the project folder by walking up.
+ * `plugins` are for the bench's measurement-only variants; `npm run build` passes none.
  */
-export async function buildProgram(outDir: string = BUILD_DIR, entry: string = PROGRAM_ENTRY): Promise<BuildResult> {
+export async function buildProgram(outDir: string = BUILD_DIR, entry: string = PROGRAM_ENTRY, plugins: esbuild.Plugin[] = []): Promise<BuildResult> {
     const bundle = path.join(outDir, "index.js");
-    const result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile: bundle });
+    const result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile: bundle, plugins });
     const manifest = manifestOf(result.metafile!);
     fs.writeFileSync(path.join(outDir, BUILD_MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
     return { bundle, manifest };

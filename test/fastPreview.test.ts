@@ -7,7 +7,7 @@ import { UserInputError } from "../components/config/errors";
 import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
 import { draft06Ajv } from "../components/rules/draft06Ajv";
 import { BUILD_DIR, bundleInputs, PROGRAM_ENTRY } from "../scripts/build";
-import { buildCompiledRun, CompiledRun } from "../scripts/bench/harness";
+import { buildCompiledRun, CHART_TRANSFORMS, CompiledRun, withoutChartTransforms } from "../scripts/bench/harness";
 import { launchLikePulumi, LaunchResult, pulumiRuntimeSettings } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
@@ -88,6 +88,18 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
             const tested = await runProgram(homelabEngineConfig());
             expect(preview.run!.resources).to.deep.equal(JSON.parse(JSON.stringify(tested.resources)));
             expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
+        });
+
+        it("has a measurement-only variant for the bench that declares the same, only without the Chart's transform", () => {
+            const variant = launchLikePulumi(compiled.programWithoutTransform, homelabEngineConfig(), { typescript: false, harness: compiled.harness, printRun: true });
+            expect(variant.run!.resources).to.deep.equal(preview.run!.resources);
+            const source = fs.readFileSync(path.join(PROJECT_ROOT, "components", "falcoRelease.ts"), "utf8");
+            expect(withoutChartTransforms(source)).to.contain("transforms: []").and.not.contain(CHART_TRANSFORMS);
+            expect(fs.readFileSync(compiled.programWithoutTransform, "utf8")).to.not.match(/transforms: \[withoutServiceAccountToken\]/);
+            expect(fs.readFileSync(compiled.program, "utf8")).to.match(/transforms: \[withoutServiceAccountToken\]/);
+            // A source that no longer has the options (or has them twice) stops the bench instead of measuring the same program twice.
+            expect(() => withoutChartTransforms(source.replace(CHART_TRANSFORMS, "transforms: [other]"))).to.throw(/exactly once \(found 0\)/);
+            expect(() => withoutChartTransforms(`${source}\n${CHART_TRANSFORMS}`)).to.throw(/exactly once \(found 2\)/);
         });
 
         it("does not load the yaml package: rules files are read with js-yaml, which @pulumi/pulumi loads anyway", () => {
