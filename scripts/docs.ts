@@ -17,6 +17,7 @@ import { alertRunbooksMarkdown, alertsTableMarkdown } from "../components/monito
 import { computeFootprint, Footprint, footprintSizing } from "../components/footprint";
 import { footprintMarkdown, LEAN_PROPOSAL } from "../components/footprintReport";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
+import { growthTableMarkdown, measureGrowth } from "./bench/growth";
 
 export const README_PATH = path.join(PROJECT_ROOT, "README.md");
 
@@ -118,6 +119,7 @@ export const GENERATED_SECTIONS: Record<string, () => string | Promise<string>> 
     "alerts-table": () => alertsTableMarkdown(),
     "alert-runbooks": () => alertRunbooksMarkdown(),
     footprint: () => homelabFootprintMarkdown(),
+    growth: async () => growthTableMarkdown(await measureGrowth(resolveConfig(path.join(PROJECT_ROOT, "Pulumi.homelab.yaml")))),
 };
 
 export async function regenerateReadme(readme: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import { CUSTOM_RULE_COUNTS, customRuleCount, evaluateAndRender, GrowthPoint, GROWTH_RULES_FILE, NODE_COUNTS, withCustomRules } from "../scripts/bench/growth";
+import { CUSTOM_RULE_COUNTS, customRuleCount, Growth, GROWTH_RULES_FILE, growthTableMarkdown, measureGrowth, NODE_COUNTS } from "../scripts/bench/growth";
+import { README_PATH, readmeSection } from "../scripts/docs";
 import { homelabEngineConfig } from "./support/configFixtures";
 
 /**
@@ -18,32 +19,28 @@ function expectLinear(label: string, ns: readonly number[], fs_: number[], toler
 }
 
 describe("growth: program evaluation and render size (counts and bytes, not time)", () => {
-    describe("with the node count", () => {
-        const points: GrowthPoint[] = [];
-        before(async () => {
-            for (const nodes of NODE_COUNTS) {
-                points.push(await evaluateAndRender(homelabWithNodes(nodes)));
-            }
-        });
+    // Evaluated once for every check here, the README's table included (its generated section is checked here,
+    // not by the README test, so that the twelve-odd evaluations run once).
+    let growth: Growth;
+    before(async () => {
+        growth = await measureGrowth(homelabEngineConfig());
+    });
 
+    describe("with the node count", () => {
         it("declares resources linearly in falco:nodes", () => {
-            expectLinear("resources", NODE_COUNTS, points.map((p) => p.resources), 0);
+            expectLinear("resources", NODE_COUNTS, growth.nodes.map((p) => p.resources), 0);
         });
 
         it("renders bytes linearly in falco:nodes", () => {
-            expectLinear("render bytes", NODE_COUNTS, points.map((p) => p.renderBytes), 0.02);
+            expectLinear("render bytes", NODE_COUNTS, growth.nodes.map((p) => p.renderBytes), 0.02);
         });
     });
 
     describe("with the number of custom rules", () => {
-        const points: GrowthPoint[] = [];
-        before(async function () {
-            if (customRuleCount() > CUSTOM_RULE_COUNTS[0]) {
+        before(function () {
+            if (growth.rules === undefined) {
                 console.log(`      skipped: rules/ already holds ${customRuleCount()} custom rules, more than the smallest point (${CUSTOM_RULE_COUNTS[0]}); raise CUSTOM_RULE_COUNTS`);
                 this.skip();
-            }
-            for (const rules of CUSTOM_RULE_COUNTS) {
-                points.push(await withCustomRules(rules, () => evaluateAndRender(homelabEngineConfig())));
             }
         });
 
@@ -52,18 +49,19 @@ describe("growth: program evaluation and render size (counts and bytes, not time
         });
 
         it("declares resources linearly in the number of custom rules", () => {
-            expectLinear("resources", CUSTOM_RULE_COUNTS, points.map((p) => p.resources), 0);
+            expectLinear("resources", CUSTOM_RULE_COUNTS, growth.rules!.map((p) => p.resources), 0);
         });
 
         it("renders bytes linearly in the number of custom rules, and the rules are in the render", () => {
-            const bytes = points.map((p) => p.renderBytes);
+            const bytes = growth.rules!.map((p) => p.renderBytes);
             expectLinear("render bytes", CUSTOM_RULE_COUNTS, bytes, 0.02);
             // Each generated rule adds its text to the render: growth is real, not flat.
             expect((bytes[2] - bytes[1]) / (CUSTOM_RULE_COUNTS[2] - CUSTOM_RULE_COUNTS[1])).to.be.greaterThan(200);
         });
     });
-});
 
-function homelabWithNodes(nodes: number): Record<string, string> {
-    return { ...homelabEngineConfig(), "falco:nodes": String(nodes) };
-}
+    it("is what the README's growth table says (run `npm run docs` after a change)", () => {
+        const readme = fs.readFileSync(README_PATH, "utf8");
+        expect(readmeSection(readme, "growth"), "README.md lacks the growth markers").to.equal(growthTableMarkdown(growth));
+    });
+});

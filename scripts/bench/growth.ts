@@ -76,3 +76,40 @@ export async function withCustomRules<T>(total: number, body: () => Promise<T>):
         fs.rmSync(GROWTH_RULES_FILE, { force: true });
     }
 }
+
+export interface Growth {
+    /** One point per NODE_COUNTS entry. */
+    nodes: GrowthPoint[];
+    /** One point per CUSTOM_RULE_COUNTS entry; undefined when rules/ already holds more custom rules than the first. */
+    rules: GrowthPoint[] | undefined;
+}
+
+/** The program evaluated and rendered at every node count and every custom-rule count. */
+export async function measureGrowth(config: Record<string, string>): Promise<Growth> {
+    const nodes: GrowthPoint[] = [];
+    for (const count of NODE_COUNTS) {
+        nodes.push(await evaluateAndRender({ ...config, "falco:nodes": String(count) }));
+    }
+    if (customRuleCount() > CUSTOM_RULE_COUNTS[0]) {
+        return { nodes, rules: undefined };
+    }
+    const rules: GrowthPoint[] = [];
+    for (const count of CUSTOM_RULE_COUNTS) {
+        rules.push(await withCustomRules(count, () => evaluateAndRender(config)));
+    }
+    return { nodes, rules };
+}
+
+/** The README's growth table: counts and bytes only, which are the same at every run (the bench prints the times). */
+export function growthTableMarkdown(growth: Growth): string {
+    const row = (label: string, points: GrowthPoint[] | undefined) =>
+        points
+            ? `| ${label} | ${points.map((p) => p.resources).join(" / ")} | ${points.map((p) => p.renderBytes).join(" / ")} |`
+            : `| ${label} | not measured: rules/ holds ${customRuleCount()} custom rules, more than ${CUSTOM_RULE_COUNTS[0]} | |`;
+    return [
+        "| Stack | Resources | Render bytes |",
+        "|---|---|---|",
+        row(`${NODE_COUNTS.join(" / ")} nodes`, growth.nodes),
+        row(`${CUSTOM_RULE_COUNTS.join(" / ")} custom rules`, growth.rules),
+    ].join("\n");
+}
