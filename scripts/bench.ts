@@ -8,8 +8,9 @@
  *  (b) a baseline program in the same kind of process, bundled the same way, loading the same
  *      Pulumi SDKs and declaring one resource.
  * Rounds alternate (a) and (b) after one warm-up each; medians are reported. Also: (b) with as
- * many resources as (a); (a) without the Chart's transform, measurement only (run in the same rounds); (a) as it ran before the compiled entry (ts-node transpile-only with swc)
- * and with type-checking (what every preview paid at first); program evaluation and render size
+ * many resources as (a); (a) without the Chart's transform, measurement only (in the same rounds);
+ * (a) as it ran before the compiled entry (ts-node transpile-only with swc) and with
+ * type-checking (what every preview paid at first); program evaluation and render size
  * at several node and rule counts; the policy checker on 1,000 objects; the full test suite's
  * wall time. The last line is `ratio: X.XX`, (a)/(b).
  *
@@ -21,7 +22,7 @@ import { launchLikePulumi, LaunchOptions, pulumiRuntimeSettings } from "./bench/
 import { buildCompiledRun } from "./bench/harness";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { benchPolicyCheck, POLICY_CHECK_TARGET_MS, PolicyBenchResult } from "./bench-policy";
-import { CUSTOM_RULE_COUNTS, evaluateAndRender, GrowthPoint, NODE_COUNTS, withCustomRules } from "./bench/growth";
+import { CUSTOM_RULE_COUNTS, evaluateAndRender, Growth, GrowthPoint, measureGrowth, NODE_COUNTS } from "./bench/growth";
 
 const PROGRAM_SOURCE = path.join(PROJECT_ROOT, "index.ts");
 const HOMELAB = path.join(PROJECT_ROOT, "Pulumi.homelab.yaml");
@@ -106,22 +107,19 @@ async function main(): Promise<void> {
     const growthRounds = Math.min(rounds, 5);
     console.log(`\ngrowth: program evaluation and render, in-process (after one warm-up evaluation), median of ${growthRounds}`);
     await evaluateAndRender(config);
-    // Counts and bytes are the same every time; the time is the median of the evaluations.
-    const row = async (label: string, evaluate: () => Promise<GrowthPoint>) => {
-        const points: GrowthPoint[] = [];
-        for (let i = 0; i < growthRounds; i++) {
-            points.push(await evaluate());
-        }
-        const p = points[points.length - 1];
-        const ms = median(points.map((q) => q.ms));
-        console.log(`  ${label.padEnd(18)} ${ms.toFixed(0).padStart(5)} ms  ${String(p.resources).padStart(3)} resources  ${String(p.renderBytes).padStart(8)} render bytes`);
+    const growths: Growth[] = [];
+    for (let i = 0; i < growthRounds; i++) {
+        growths.push(await measureGrowth(config));
+    }
+    // Counts and bytes are the same in every round; the time is the median over the rounds.
+    const row = (label: string, points: GrowthPoint[]) => {
+        const ms = median(points.map((p) => p.ms));
+        console.log(`  ${label.padEnd(18)} ${ms.toFixed(0).padStart(5)} ms  ${String(points[0].resources).padStart(3)} resources  ${String(points[0].renderBytes).padStart(8)} render bytes`);
     };
-    for (const nodes of NODE_COUNTS) {
-        await row(`nodes ${nodes}`, () => evaluateAndRender({ ...config, "falco:nodes": String(nodes) }));
-    }
-    for (const rules of CUSTOM_RULE_COUNTS) {
-        await withCustomRules(rules, () => row(`custom rules ${rules}`, () => evaluateAndRender(config)));
-    }
+    NODE_COUNTS.forEach((nodes, i) => row(`nodes ${nodes}`, growths.map((g) => g.nodes[i])));
+    CUSTOM_RULE_COUNTS.forEach((rules, i) =>
+        growths[0].rules ? row(`custom rules ${rules}`, growths.map((g) => g.rules![i])) : console.log(`  custom rules ${rules}: not measured, rules/ holds ${growths[0].customRulesInFolder}`),
+    );
 
     console.log(`\npolicy checker, 1,000 objects: ${policyFigure(rounds)}`);
 
