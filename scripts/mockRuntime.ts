@@ -192,6 +192,7 @@ export async function runProgram(
     };
     // The registration being recorded: the mock monitor decodes its inputs once, for newResource, and the
     // record takes them from there rather than decoding the request a second time (reads are not recorded).
+    // Decoded as the mock decodes them, a value unknown at preview is left out rather than kept as a marker.
     let registering: RecordedResource | undefined;
     await pulumi.runtime.setMocks(
         {
