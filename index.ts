@@ -1,23 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./components/config";
 import { ClusterPrerequisites, clusterPrerequisites } from "./components/clusterPrerequisites";
 import { Credentials } from "./components/credentials";
 import { FalcoNamespace } from "./components/falcoNamespace";
 import { FalcoRelease } from "./components/falcoRelease";
-import { FALCO_CHART, falcoValues } from "./components/falcoValues";
-import { computeFootprint, footprintSizing, footprintSummary } from "./components/footprint";
+import { FALCO_CHART } from "./components/falcoValues";
+import { footprintSummary } from "./components/footprint";
 import { falcoNetworkPolicies } from "./components/network/falcoFlows";
 import { FalcoNetworkPolicies } from "./components/networkPolicies";
-import { loadFalcoRules, rulesOutput } from "./components/rules";
+import { rulesOutput } from "./components/rules";
 import { FalcoMonitoring } from "./components/monitoring";
 import { eventRouting, withEventRouting } from "./components/monitoring/eventRouting";
 import { operatorOutputs } from "./components/stackOutputs";
+import { planStack } from "./components/stackPlan";
 
-// Validate everything first: a bad value stops the run before any resource is declared.
-const config = loadStackConfig();
-// Rules files that would stop Falco from starting stop the run here, before anything is declared.
-const rules = loadFalcoRules(config);
-const values = falcoValues(config, rules);
+// Validate everything first: a bad value, or a rules file that would stop Falco from starting,
+// stops the run here, before any resource is declared.
+const { config, rules, values, footprint: stackFootprint } = planStack(pulumi.runtime.allConfig());
 
 // The monitoring stack comes first: without its CRDs (and the event targets' Services) the
 // reads fail and nothing below is created, instead of a half-applied stack.
@@ -61,7 +59,6 @@ new FalcoMonitoring(
 
 export const namespaceName = namespace.name;
 export const chart = { name: FALCO_CHART.name, version: release.chartVersion, appVersion: release.appVersion };
-const stackFootprint = computeFootprint(values, footprintSizing(config));
 // In the preview's own output too, not only in the stack output: a node that would run short of memory.
 stackFootprint.warnings.forEach((warning) => pulumi.log.warn(`footprint: ${warning}`));
 /** Requests, limits and storage the stack puts on the cluster (the render's footprint.json has the detail). */

@@ -14,8 +14,9 @@ import { falcoRules, readRulesFolder, RULES_MOUNT_PATH, TUNING_FILE } from "../c
 import { loadedUpstreamNames } from "../components/rules/rulesSources";
 import { podHardeningMarkdown, threatCoverageMarkdown } from "../components/securityModel";
 import { alertRunbooksMarkdown, alertsTableMarkdown } from "../components/monitoring/alertDocs";
-import { computeFootprint, Footprint, footprintSizing } from "../components/footprint";
+import { Footprint } from "../components/footprint";
 import { footprintMarkdown, LEAN_PROPOSAL } from "../components/footprintReport";
+import { planStack } from "../components/stackPlan";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { growthTableMarkdown, measureGrowth } from "./bench/growth";
 
@@ -95,8 +96,7 @@ export function rulesTuningMarkdown(): string {
 
 /** The footprint of a configuration, from the chart values the program builds (rules included). */
 export function footprintOf(raw: Record<string, string>): Footprint {
-    const config = parseStackConfig(raw);
-    return computeFootprint(falcoValues(config, falcoRules(config, readRulesFolder())), footprintSizing(config));
+    return planStack(raw).footprint;
 }
 
 /** The homelab's footprint table and the lean proposal beside it. */

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseStackConfig } from "../components/config";
+import { parseStackConfig } from "../components/config/stackConfig";
 import { DRIVER_LOADER_RESOURCES, falcoValues } from "../components/falcoValues";
 import { configProblems, constraintsExemptingDriverLoader, homelabEngineConfig, homelabObject, homelabWith } from "./support/configFixtures";
 import { readUpstreamYaml, requireUpstream } from "./support/upstream";
