@@ -9,6 +9,7 @@
  *      Pulumi SDKs and declaring one resource.
  * Rounds alternate (a) and (b) after one warm-up each; medians are reported. Also: (b) with as
  * many resources as (a); (a) without the Chart's transform, measurement only (in the same rounds);
+ * the program's own work before it declares anything (build check, planStack), timed cold;
  * (a) as it ran before the compiled entry (ts-node transpile-only with swc) and with
  * type-checking (what every preview paid at first); program evaluation and render size
  * at several node and rule counts; the policy checker on 1,000 objects; the full test suite's
@@ -88,6 +89,14 @@ async function main(): Promise<void> {
         baseline.push(launch(compiled.baseline, { ...js, env: sdkEnv }).ms);
         withoutTransform.push(launch(compiled.programWithoutTransform).ms);
     }
+    // The program's own work before it declares anything, cold in a fresh process each time.
+    const buildCheck: number[] = [];
+    const plan: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+        const { buildCheckMs, planMs } = launch(compiled.phases, { ...js, printRun: true }).run!.outputs.phases as { buildCheckMs: number; planMs: number };
+        buildCheck.push(buildCheckMs);
+        plan.push(planMs);
+    }
     // The same baseline with as many (trivial) resources as the program: what registering them costs.
     const sameCount: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -141,6 +150,10 @@ async function main(): Promise<void> {
     );
     console.log(`for comparison, (a) as before: index.ts through ts-node, transpile-only, swc: median ${seconds(median(transpiled))}  [${transpiled.map(seconds).join(" ")}]`);
     console.log(`for comparison, (a) type-checked by ts-node (Pulumi's default for TypeScript): median ${seconds(median(typeChecked))}  [${typeChecked.map(seconds).join(" ")}]`);
+    const ownMs = median(buildCheck) + median(plan);
+    console.log(
+        `of (a) - (b) = ${(a - b).toFixed(0)} ms, the program's own work before it declares anything (scripts/bench/phases.ts, cold in a fresh process): build check ${median(buildCheck).toFixed(1)} ms, planStack (configuration, rules, chart values, footprint) ${median(plan).toFixed(1)} ms; the other ${(a - b - ownMs).toFixed(0)} ms are loading the program and declaring what it plans`,
+    );
     // Each round's (a) and (b) ran back to back, so their ratio is less exposed to the machine's load changing over the run.
     const paired = program.map((ms, i) => ms / baseline[i]);
     console.log(`(a)/(b) round by round: median ${median(paired).toFixed(2)}, lowest ${Math.min(...paired).toFixed(2)}, highest ${Math.max(...paired).toFixed(2)}`);

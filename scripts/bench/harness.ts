@@ -19,6 +19,8 @@ export interface CompiledRun {
     baseline: string;
     /** The mock runtime (scripts/mockRuntime.ts) as CommonJS, for BENCH_HARNESS. */
     harness: string;
+    /** scripts/bench/phases.ts beside the program: its stack output `phases` times the program's own work. */
+    phases: string;
 }
 
 /** Builds into bin/NAME (created; replaced if present). */
@@ -34,7 +36,9 @@ export async function buildCompiledRun(name: string): Promise<CompiledRun> {
     const harness = path.join(dir, "mockRuntime.js");
     await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/bench/baselineProgram.ts"], outfile: baseline });
     await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/mockRuntime.ts"], outfile: harness });
-    return { dir, program: bundle, programWithoutTransform, baseline, harness };
+    const phases = path.join(dir, "phases.js");
+    await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/bench/phases.ts"], outfile: phases });
+    return { dir, program: bundle, programWithoutTransform, baseline, harness, phases };
 }
 
 /** The Chart's options in components/falcoRelease.ts, whose transform makes `@pulumi/pulumi` start its callback server. */
