@@ -11,7 +11,9 @@ import { planStack } from "../../components/stackPlan";
 const started = performance.now();
 assertBuildCurrent(__dirname);
 const checked = performance.now();
-planStack(pulumi.runtime.allConfig());
+const plan = planStack(pulumi.runtime.allConfig());
 const planned = performance.now();
 
 export const phases = { buildCheckMs: checked - started, planMs: planned - checked };
+/** What was planned, so that a test can see the configuration went through planStack. */
+export const plannedNodes = plan.config.nodes;
