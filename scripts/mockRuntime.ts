@@ -148,26 +148,32 @@ function outputValue(output: pulumi.Output<unknown>): Promise<unknown> {
     return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
+/** What the mock engine records of a run, as registrations happen. */
+export type MockRecording = Omit<ProgramRun, "outputs">;
+
 /**
- * Evaluates index.ts with the given engine configuration and returns every
- * registered resource, in registration order, and the stack outputs.
+ * Puts Pulumi's mock runtime in place of the engine, in this process, and records what the
+ * program registers. Synchronous (setMocks awaits nothing), so that a preload can install it
+ * before Pulumi's own program runner starts (scripts/bench/mockEngine.ts).
  */
-export async function runProgram(
-    config: Record<string, string>,
-    stack = "homelab",
-    entry = path.join(PROJECT_ROOT, "index.ts"),
+export function installMockEngine(
+    stack: string,
     /** Receives each registration as it happens, also when the program later fails. */
     resources: RecordedResource[] = [],
     /** Outputs of the stacks a StackReference may read, by stack name. */
     stackOutputs: Record<string, Record<string, unknown>> = {},
     /** Ids of cluster objects that reads (`Resource.get`) do not find, as in a cluster that lacks them. */
     missingObjects: readonly string[] = [],
-): Promise<ProgramRun> {
-    const secretValues: unknown[] = [];
-    const providerGenerated: string[] = [];
-    const transforms: Record<string, pulumi.ResourceTransform[]> = {};
-    const dependencies: ProgramRun["dependencies"] = [];
-    const protectedResources: string[] = [];
+): MockRecording {
+    const recording: MockRecording = {
+        resources,
+        secretValues: [],
+        providerGenerated: [],
+        transforms: {},
+        dependencies: [],
+        protectedResources: [],
+        warnings: [],
+    };
     const mockState = (args: pulumi.runtime.MockResourceArgs): Record<string, unknown> => {
         if (args.id !== undefined && missingObjects.includes(args.id)) {
             throw new Error(`mock cluster: ${args.type} "${args.id}" does not exist`);
@@ -176,11 +182,11 @@ export async function runProgram(
             return { ...args.inputs, outputs: stackOutputs[args.inputs.name] ?? {}, secretOutputNames: [] };
         }
         if (args.transforms?.length) {
-            transforms[args.name] = args.transforms;
+            recording.transforms[args.name] = args.transforms;
         }
         if (args.type === RANDOM_PASSWORD_TYPE) {
             const result = fakeRandomPassword(args.name, args.inputs);
-            providerGenerated.push(result);
+            recording.providerGenerated.push(result);
             return { ...args.inputs, result };
         }
         if (args.type === HELM_CHART_TYPE) {
@@ -194,11 +200,11 @@ export async function runProgram(
     // record takes them from there rather than decoding the request a second time (reads are not recorded).
     // Decoded as the mock decodes them, a value unknown at preview is left out rather than kept as a marker.
     let registering: RecordedResource | undefined;
-    await pulumi.runtime.setMocks(
+    void pulumi.runtime.setMocks(
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) => {
                 if (registering) {
-                    registering.inputs = redactSecrets(args.inputs, secretValues) as Record<string, unknown>;
+                    registering.inputs = redactSecrets(args.inputs, recording.secretValues) as Record<string, unknown>;
                 }
                 return { id: `${args.name}-id`, state: mockState(args) };
             },
@@ -214,10 +220,13 @@ export async function runProgram(
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
         const record: RecordedResource = { type: req.getType(), name: req.getName(), parent: req.getParent() || null, inputs: {} };
-        resources.push(record);
-        dependencies.push({ type: req.getType(), name: req.getName(), dependsOn: req.getDependenciesList() });
+        // The root stack resource, which Pulumi's program runner registers around the program, is not the program's.
+        if (record.type !== ROOT_STACK_TYPE) {
+            recording.resources.push(record);
+            recording.dependencies.push({ type: record.type, name: record.name, dependsOn: req.getDependenciesList() });
+        }
         if (req.getProtect()) {
-            protectedResources.push(`${req.getType()}::${req.getName()}`);
+            recording.protectedResources.push(`${record.type}::${record.name}`);
         }
         // The mock monitor calls newResource synchronously, before its first await, so the hook fills this record.
         registering = record;
@@ -227,12 +236,35 @@ export async function runProgram(
             registering = undefined;
         }
     };
+    // Pulumi's program runner asks the engine to wait for outstanding work before it exits; the mock answers at once.
+    monitor.signalAndWaitForShutdown ??= (_req: unknown, callback: (err: null, resp: object) => void) => callback(null, {});
+    return recording;
+}
+
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Evaluates index.ts with the given engine configuration and returns every
+ * registered resource, in registration order, and the stack outputs.
+ */
+export async function runProgram(
+    config: Record<string, string>,
+    stack = "homelab",
+    entry = path.join(PROJECT_ROOT, "index.ts"),
+    /** Receives each registration as it happens, also when the program later fails. */
+    resources: RecordedResource[] = [],
+    /** Outputs of the stacks a StackReference may read, by stack name. */
+    stackOutputs: Record<string, Record<string, unknown>> = {},
+    /** Ids of cluster objects that reads (`Resource.get`) do not find, as in a cluster that lacks them. */
+    missingObjects: readonly string[] = [],
+): Promise<ProgramRun> {
+    const recording = installMockEngine(stack, resources, stackOutputs, missingObjects);
+    const { secretValues, warnings } = recording;
     pulumi.runtime.setAllConfig(config);
     forgetProjectModules();
     // A failed registration or read surfaces as an unhandled rejection, and the outputs
     // that wait on it never resolve: fail the run with that error instead of hanging.
     // The program's pulumi.log.warn messages are recorded, not printed; anything else on console.warn passes through.
-    const warnings: string[] = [];
     const consoleWarn = console.warn;
     console.warn = (...args: unknown[]) => {
         const text = args.map(String).join(" ");
@@ -260,7 +292,23 @@ export async function runProgram(
     }
 
     async function evaluateProgram(): Promise<ProgramRun> {
-        const program = require(entry) as Record<string, unknown>;
+        // Inside the root stack resource, as Pulumi's program runner loads a program, so that every URN
+        // and parent is the one a real run gives. A program that throws while loading fails the run with its error.
+        let program: Record<string, unknown> = {};
+        const loaded = new Promise<void>((resolve, reject) => {
+            void pulumi.runtime
+                .runInPulumiStack(async () => {
+                    try {
+                        program = require(entry) as Record<string, unknown>;
+                        resolve();
+                    } catch (err) {
+                        reject(err);
+                    }
+                    return program;
+                })
+                .catch(() => undefined);
+        });
+        await Promise.race([loaded, runFailed]);
         // Every output is awaited at once (they resolve independently); the record keeps the program's export order.
         const settled = await Promise.all(
             Object.entries(program).map(async ([key, value]) => {
@@ -283,6 +331,6 @@ export async function runProgram(
         for (let i = 0; i < 5; i++) {
             await new Promise((resolve) => setImmediate(resolve));
         }
-        return { resources, outputs, secretValues, providerGenerated, transforms, dependencies, protectedResources, warnings };
+        return { ...recording, outputs };
     }
 }

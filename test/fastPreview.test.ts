@@ -8,7 +8,7 @@ import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
 import { draft06Ajv } from "../components/rules/draft06Ajv";
 import { BUILD_DIR, bundleInputs, PROGRAM_ENTRY } from "../scripts/build";
 import { buildCompiledRun, CHART_TRANSFORMS, CompiledRun, withoutChartTransforms } from "../scripts/bench/harness";
-import { launchLikePulumi, LaunchResult, pulumiRuntimeSettings } from "../scripts/bench/launch";
+import { launchLikePulumi, LaunchResult, PULUMI_RUNNER, pulumiRuntimeSettings } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
 
@@ -78,10 +78,16 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
 
         before(async () => {
             compiled = await buildCompiledRun(`.test-${process.pid}`);
-            preview = launchLikePulumi(compiled.program, homelabEngineConfig(), { typescript: false, harness: compiled.harness, printRun: true });
+            preview = launchLikePulumi(compiled.program, homelabEngineConfig(), { typescript: false, mockEngine: compiled.mockEngine, printRun: true });
         });
 
         after(() => fs.rmSync(compiled.dir, { recursive: true, force: true }));
+
+        it("runs under Pulumi's own program runner, with its source-mapped stack traces, the mock runtime only in the engine's place", () => {
+            expect(preview.runner).to.equal(PULUMI_RUNNER);
+            expect(PULUMI_RUNNER).to.equal(path.join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run", "index.js"));
+            expect(preview.sourceMappedStackTraces, "source-map-support installed by the runner").to.equal(true);
+        });
 
         it("declares exactly what the tests see from the sources, without ts-node", async () => {
             expect(preview.tsNode, "ts-node loaded on the preview path").to.equal(false);
@@ -91,7 +97,7 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
         });
 
         it("has a measurement-only variant for the bench that declares the same, only without the Chart's transform", () => {
-            const variant = launchLikePulumi(compiled.programWithoutTransform, homelabEngineConfig(), { typescript: false, harness: compiled.harness, printRun: true });
+            const variant = launchLikePulumi(compiled.programWithoutTransform, homelabEngineConfig(), { typescript: false, mockEngine: compiled.mockEngine, printRun: true });
             expect(variant.run!.resources).to.deep.equal(preview.run!.resources);
             const source = fs.readFileSync(path.join(PROJECT_ROOT, "components", "falcoRelease.ts"), "utf8");
             expect(withoutChartTransforms(source)).to.contain("transforms: []").and.not.contain(CHART_TRANSFORMS);
@@ -103,7 +109,7 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
         });
 
         it("has a measurement-only entry for the bench that times the program's own work, planStack, in the same kind of process", () => {
-            const { run } = launchLikePulumi(compiled.phases, { ...homelabEngineConfig(), "falco:nodes": "7" }, { typescript: false, harness: compiled.harness, printRun: true });
+            const { run } = launchLikePulumi(compiled.phases, { ...homelabEngineConfig(), "falco:nodes": "7" }, { typescript: false, mockEngine: compiled.mockEngine, printRun: true });
             const phases = run!.outputs.phases as Record<string, number>;
             expect(Object.keys(phases)).to.deep.equal(["buildCheckMs", "planMs"]);
             expect(Object.values(phases).every((ms) => ms > 0)).to.equal(true);
@@ -132,7 +138,7 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
             manifest.sources["components/falcoValues.ts"] = sourceDigest("an older falcoValues.ts");
             fs.writeFileSync(manifestFile, JSON.stringify(manifest));
             try {
-                expect(() => launchLikePulumi(compiled.program, homelabEngineConfig(), { typescript: false, harness: compiled.harness, printRun: true })).to.throw(
+                expect(() => launchLikePulumi(compiled.program, homelabEngineConfig(), { typescript: false, mockEngine: compiled.mockEngine, printRun: true })).to.throw(
                     /the compiled program is out of date:\n {2}- bin\/\.test-\d+\/index\.js was built from older sources: components\/falcoValues\.ts changed since; run `npm run build`/,
                 );
             } finally {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { UserInputError } from "../components/config/errors";
 import { COMPONENT_TYPES } from "../components/naming";
 import { FALCO_CHART } from "../components/falcoValues";
-import { RecordedResource, runProgram } from "../scripts/mockRuntime";
+import { RecordedResource, ROOT_STACK_TYPE, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig, homelabWith } from "./support/configFixtures";
 
 describe("the program under Pulumi's mock runtime", () => {
@@ -11,7 +11,8 @@ describe("the program under Pulumi's mock runtime", () => {
         const byType = (type: string) => resources.filter((r) => r.type === type);
         const [nsComponent] = byType(COMPONENT_TYPES.namespace);
         const [releaseComponent] = byType(COMPONENT_TYPES.release);
-        expect(nsComponent.parent).to.equal(null);
+        // Top-level components sit under the root stack resource, as Pulumi's program runner declares it.
+        expect(nsComponent.parent).to.equal(`urn:pulumi:homelab::falco::${ROOT_STACK_TYPE}::falco-homelab`);
         const [namespace] = byType("kubernetes:core/v1:Namespace");
         expect(namespace.parent).to.match(new RegExp(`${COMPONENT_TYPES.namespace}::${nsComponent.name}$`));
         expect((namespace.inputs.metadata as any).name).to.equal("falco");

@@ -1,7 +1,7 @@
 /**
  * Compiled copies of what the bench and the preview-path test run without TypeScript:
  * the program (exactly as `npm run build` makes it), the baseline program and the mock
- * harness, bundled with the build's own options into a folder inside the project (the
+ * engine, bundled with the build's own options into a folder inside the project (the
  * bundles find the project folder by walking up).
  */
 import * as esbuild from "esbuild";
@@ -17,8 +17,8 @@ export interface CompiledRun {
     /** The same program without the Chart's transform, for measurement only (what the SDK's callback server costs). */
     programWithoutTransform: string;
     baseline: string;
-    /** The mock runtime (scripts/mockRuntime.ts) as CommonJS, for BENCH_HARNESS. */
-    harness: string;
+    /** The mock engine (scripts/bench/mockEngine.ts) as CommonJS, preloaded into Pulumi's runner. */
+    mockEngine: string;
     /** scripts/bench/phases.ts beside the program: its stack output `phases` times the program's own work. */
     phases: string;
 }
@@ -33,12 +33,12 @@ export async function buildCompiledRun(name: string): Promise<CompiledRun> {
     fs.mkdirSync(variantDir);
     const { bundle: programWithoutTransform } = await buildProgram(variantDir, undefined, [chartTransformRemoved]);
     const baseline = path.join(dir, "baseline.js");
-    const harness = path.join(dir, "mockRuntime.js");
+    const mockEngine = path.join(dir, "mockEngine.js");
     await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/bench/baselineProgram.ts"], outfile: baseline });
-    await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/mockRuntime.ts"], outfile: harness });
+    await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/bench/mockEngine.ts"], outfile: mockEngine });
     const phases = path.join(dir, "phases.js");
     await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: ["scripts/bench/phases.ts"], outfile: phases });
-    return { dir, program: bundle, programWithoutTransform, baseline, harness, phases };
+    return { dir, program: bundle, programWithoutTransform, baseline, mockEngine, phases };
 }
 
 /** The Chart's options in components/falcoRelease.ts, whose transform makes `@pulumi/pulumi` start its callback server. */

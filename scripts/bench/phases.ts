@@ -1,7 +1,7 @@
 /**
  * Measurement only, for the bench: the program's own work before it declares anything, timed once in a
  * fresh process, cold, as the bundle does it. Bundled beside the program (the build manifest it checks is
- * the program's) and run by the same launcher and mock harness; its stack output `phases` carries the times.
+ * the program's) and run by the same launcher and mock engine; its stack output `phases` carries the times.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "perf_hooks";
