@@ -83,7 +83,7 @@ export function launchLikePulumi(entry: string, config: Record<string, string>, 
         path.resolve(entry),
     ];
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ["-r", options.mockEngine, PULUMI_RUNNER, ...runnerArgs], {
+    const result = spawnSync(process.execPath, ["-r", path.resolve(options.mockEngine), PULUMI_RUNNER, ...runnerArgs], {
         cwd: PROJECT_ROOT,
         env: childEnv,
         encoding: "utf8",
