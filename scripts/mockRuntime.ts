@@ -62,6 +62,8 @@ export function fakeRandomPassword(name: string, inputs: Record<string, unknown>
 }
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+/** The root resource that Pulumi's program runner declares around every program. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export class StackFileError extends Error {}
 
@@ -240,8 +242,6 @@ export function installMockEngine(
     monitor.signalAndWaitForShutdown ??= (_req: unknown, callback: (err: null, resp: object) => void) => callback(null, {});
     return recording;
 }
-
-export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
  * Evaluates index.ts with the given engine configuration and returns every
