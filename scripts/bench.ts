@@ -10,6 +10,7 @@
  * Rounds alternate (a) and (b) after one warm-up each; medians are reported. Also: (b) with as
  * many resources as (a); (a) without the Chart's transform, measurement only (in the same rounds);
  * the program's own work before it declares anything (build check, planStack), timed cold;
+ * the stack traces each side has source-map-support format (counted in untimed runs);
  * (a) as it ran before the compiled entry (ts-node transpile-only with swc) and with
  * type-checking (what every preview paid at first); program evaluation and render size
  * at several node and rule counts; the policy checker on 1,000 objects; the full test suite's
@@ -21,6 +22,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { launchLikePulumi, LaunchOptions, pulumiRuntimeSettings } from "./bench/launch";
+import type { StackTraceCount } from "./bench/mockEngine";
 import { buildCompiledRun } from "./bench/harness";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { benchPolicyCheck, POLICY_CHECK_TARGET_MS, PolicyBenchResult } from "./bench-policy";
@@ -103,6 +105,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
         sameCount.push(launch(compiled.baseline, { ...js, env: { ...sdkEnv, BENCH_RESOURCES: String(warm.resources) } }).ms);
     }
+    // Untimed: the stack traces that source-map-support formats on each side (counting wraps the formatter).
+    const counted = (entry: string, env: Record<string, string> = {}) => launch(entry, { ...js, env: { ...env, BENCH_COUNT_STACK_TRACES: "1" } }).stackTraces!;
+    const traces = {
+        program: counted(compiled.program),
+        baseline: counted(compiled.baseline, sdkEnv),
+        sameCount: counted(compiled.baseline, { ...sdkEnv, BENCH_RESOURCES: String(warm.resources) }),
+    };
     // As the program ran before: index.ts through ts-node, transpile-only with swc (tsconfig.json's ts-node section)...
     const transpiled: number[] = [];
     for (let i = 0; i < Math.min(rounds, 3); i++) {
@@ -158,6 +167,10 @@ async function main(): Promise<void> {
     const ownMs = median(buildCheck) + median(plan);
     console.log(
         `of (a) - (b) = ${(a - b).toFixed(0)} ms, the program's own work before it declares anything (scripts/bench/phases.ts, cold in a fresh process): build check ${median(buildCheck).toFixed(1)} ms, planStack (configuration, rules, chart values, footprint) ${median(plan).toFixed(1)} ms; the other ${(a - b - ownMs).toFixed(0)} ms are loading the program and declaring what it plans`,
+    );
+    const tracesFigure = ({ traces, frames }: StackTraceCount) => `${traces} traces, ${frames} frames`;
+    console.log(
+        `stack traces the SDK captures, each formatted frame by frame by source-map-support (the runner's; counted in untimed runs): (a) ${tracesFigure(traces.program)}; (b) ${tracesFigure(traces.baseline)}; (b) with ${warm.resources} trivial resources ${tracesFigure(traces.sameCount)}`,
     );
     // Each round's (a) and (b) ran back to back, so their ratio is less exposed to the machine's load changing over the run.
     const paired = program.map((ms, i) => ms / baseline[i]);

@@ -117,6 +117,24 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
             expect(run!.outputs.plannedNodes).to.equal(7);
         });
 
+        it("counts, for the bench, the stack traces the runner's formatter formats, only when asked", () => {
+            const counted = (resources: number) =>
+                launchLikePulumi(compiled.baseline, homelabEngineConfig(), {
+                    typescript: false,
+                    mockEngine: compiled.mockEngine,
+                    env: { BENCH_RESOURCES: String(resources), BENCH_COUNT_STACK_TRACES: "1" },
+                });
+            const one = counted(1);
+            const two = counted(2);
+            expect(preview.stackTraces, "not counted unless asked").to.equal(undefined);
+            expect(one.stackTraces!.traces).to.be.greaterThan(0);
+            // Every registration captures traces of its own.
+            expect(two.stackTraces!.traces).to.be.greaterThan(one.stackTraces!.traces);
+            expect(two.stackTraces!.frames).to.be.at.least(two.stackTraces!.traces);
+            // Counting wraps the runner's formatter; it does not replace it.
+            expect(two.sourceMappedStackTraces).to.equal(true);
+        });
+
         it("does not load the yaml package: rules files are read with js-yaml, which @pulumi/pulumi loads anyway", () => {
             // Reached through @pulumi/pulumi too: the walk does follow the program into its packages.
             expect(preview.programPackages).to.include.members(["@pulumi/pulumi", "js-yaml"]);

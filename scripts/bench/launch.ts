@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import type { RecordedResource } from "../mockRuntime";
+import type { StackTraceCount } from "./mockEngine";
 import { MOCK_ORGANIZATION, PROJECT_NAME, PROJECT_ROOT } from "../mockRuntime";
 
 /** Pulumi's program runner, as the nodejs language host finds it: in the project's own @pulumi/pulumi. */
@@ -27,6 +28,8 @@ export interface LaunchResult {
     runner: string;
     /** Whether errors' stacks went through source-map-support, as Pulumi's runner sets up. */
     sourceMappedStackTraces: boolean;
+    /** With BENCH_COUNT_STACK_TRACES=1 in `env`: the stack traces that formatter formatted. */
+    stackTraces?: StackTraceCount;
     /** With `printRun`: what the program registered and exported. */
     run?: { resources: RecordedResource[]; outputs: Record<string, unknown> };
 }

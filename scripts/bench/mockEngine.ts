@@ -8,8 +8,9 @@
  *
  * Started by scripts/bench/launch.ts; configuration comes as the engine gives it (PULUMI_CONFIG).
  * When the process exits it prints one JSON line: resources registered, whether ts-node was
- * loaded, the @pulumi SDK packages loaded, the npm packages the program reaches, and with
- * BENCH_PRINT_RUN=1 the recorded resources and the stack outputs.
+ * loaded, the @pulumi SDK packages loaded, the npm packages the program reaches, with
+ * BENCH_COUNT_STACK_TRACES=1 the stack traces formatted, and with BENCH_PRINT_RUN=1 the
+ * recorded resources and the stack outputs.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,6 +25,39 @@ if (!program || !stack) {
 }
 
 const recording = installMockEngine(stack);
+const stackTraces = process.env.BENCH_COUNT_STACK_TRACES === "1" ? countFormattedStackTraces() : undefined;
+
+export interface StackTraceCount {
+    /** Stack traces formatted by the formatter the runner installed (V8 formats one when its `stack` is first read). */
+    traces: number;
+    /** Their frames, each of which the formatter maps. */
+    frames: number;
+}
+
+/**
+ * Counts what the stack-trace formatter that Pulumi's runner installs (source-map-support's) formats:
+ * the SDK reads `new Error().stack` for every promise it tracks and every resource it registers, and each
+ * of those goes through the formatter, frame by frame. Counting wraps the formatter, which costs a little
+ * on every trace, so the bench counts in runs of their own and never in the timed ones.
+ */
+function countFormattedStackTraces(): StackTraceCount {
+    const count: StackTraceCount = { traces: 0, frames: 0 };
+    let installed: ((error: Error, frames: NodeJS.CallSite[]) => unknown) | undefined;
+    const counting = (error: Error, frames: NodeJS.CallSite[]) => {
+        count.traces++;
+        count.frames += frames.length;
+        return installed!(error, frames);
+    };
+    // Node's own formatting applies while none is installed, as without the wrapper.
+    Object.defineProperty(Error, "prepareStackTrace", {
+        configurable: true,
+        get: () => (installed ? counting : undefined),
+        set: (formatter) => {
+            installed = typeof formatter === "function" ? formatter : undefined;
+        },
+    });
+    return count;
+}
 
 // The program's stack outputs reach the engine as the root stack resource's outputs.
 let stackOutputs: Record<string, unknown> = {};
@@ -80,7 +114,7 @@ process.on("exit", (code) => {
     // stack-trace formatter it installs (source-map-support's; Node's own leaves it unset).
     const runner = process.argv[1];
     const sourceMappedStackTraces = typeof Error.prepareStackTrace === "function" && Object.keys(require.cache).some((id) => /[\\/]source-map-support[\\/]/.test(id));
-    const summary = { resources: recording.resources.length, tsNode, sdks: [...sdks].sort(), programPackages, runner, sourceMappedStackTraces };
+    const summary = { resources: recording.resources.length, tsNode, sdks: [...sdks].sort(), programPackages, runner, sourceMappedStackTraces, stackTraces };
     const full = process.env.BENCH_PRINT_RUN === "1" ? { run: { resources: recording.resources, outputs: stackOutputs } } : {};
     // Synchronous: the process is exiting.
     fs.writeSync(1, JSON.stringify({ ...summary, ...full }) + "\n");
