@@ -8,7 +8,8 @@
  *  (b) a baseline program in the same kind of process, bundled the same way, loading the same
  *      Pulumi SDKs and declaring one resource.
  * Rounds alternate (a) and (b) after one warm-up each; medians are reported. Also: (b) with as
- * many resources as (a); (a) without the Chart's transform, measurement only (in the same rounds);
+ * many resources as (a); (a) without the Chart's transform, without the prerequisite reads, and
+ * without either, measurement only (in the same rounds);
  * the program's own work before it declares anything (build check, planStack), timed cold;
  * the stack traces each side has source-map-support format (counted in untimed runs);
  * (a) as it ran before the compiled entry (ts-node transpile-only with swc) and with
@@ -23,7 +24,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { launchLikePulumi, LaunchOptions, pulumiRuntimeSettings } from "./bench/launch";
 import type { StackTraceCount } from "./bench/mockEngine";
-import { buildCompiledRun } from "./bench/harness";
+import { buildCompiledRun, MeasurementVariant } from "./bench/harness";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { benchPolicyCheck, POLICY_CHECK_TARGET_MS, PolicyBenchResult } from "./bench-policy";
 import { CUSTOM_RULE_COUNTS, evaluateAndRender, Growth, GrowthPoint, measureGrowth, NODE_COUNTS } from "./bench/growth";
@@ -37,6 +38,12 @@ export function median(values: number[]): number {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** What each measurement-only build leaves out, and why that costs start-up time. */
+const VARIANT_LABELS: Record<MeasurementVariant, string> = {
+    withoutTransform: "without the Chart's transform (which makes @pulumi/pulumi start its gRPC callback server)",
+    withoutReads: "without the 4 reads of the cluster prerequisites",
+    withoutReadsOrTransform: "without the reads or the transform",
+};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 
 function parseArgs(argv: string[]): { rounds: number; suite: boolean } {
@@ -83,14 +90,15 @@ async function main(): Promise<void> {
     const warm = launch(compiled.program);
     const sdkEnv = { BENCH_SDKS: warm.sdks.join(",") };
     launch(compiled.baseline, { ...js, env: sdkEnv });
-    launch(compiled.programWithoutTransform);
+    const variantNames = Object.keys(compiled.variants) as MeasurementVariant[];
+    variantNames.forEach((variant) => launch(compiled.variants[variant]));
     const program: number[] = [];
     const baseline: number[] = [];
-    const withoutTransform: number[] = [];
+    const variants = Object.fromEntries(variantNames.map((variant) => [variant, [] as number[]])) as Record<MeasurementVariant, number[]>;
     for (let i = 0; i < rounds; i++) {
         program.push(launch(compiled.program).ms);
         baseline.push(launch(compiled.baseline, { ...js, env: sdkEnv }).ms);
-        withoutTransform.push(launch(compiled.programWithoutTransform).ms);
+        variantNames.forEach((variant) => variants[variant].push(launch(compiled.variants[variant]).ms));
     }
     // The program's own work before it declares anything, cold in a fresh process each time.
     const buildCheck: number[] = [];
@@ -159,9 +167,10 @@ async function main(): Promise<void> {
     console.log(`\n(a) program as pulumi preview runs it (bin/index.js, ${warm.resources} resources, ts-node loaded: ${warm.tsNode}): median ${seconds(a)}, fastest ${seconds(Math.min(...program))}  [${program.map(seconds).join(" ")}]  (target < 1.5s)`);
     console.log(`(b) baseline, same SDKs (${warm.sdks.join(", ")}), one resource: median ${seconds(b)}, fastest ${seconds(Math.min(...baseline))}  [${baseline.map(seconds).join(" ")}]`);
     console.log(`for comparison, (b) with ${warm.resources} trivial resources instead of one: median ${seconds(median(sameCount))}  [${sameCount.map(seconds).join(" ")}]`);
-    console.log(
-        `for comparison, (a) without the Chart's transform (measurement only; the transform makes @pulumi/pulumi start its gRPC callback server): median ${seconds(median(withoutTransform))}, ratio to (b) ${(median(withoutTransform) / b).toFixed(2)}  [${withoutTransform.map(seconds).join(" ")}]`,
-    );
+    for (const variant of variantNames) {
+        const times = variants[variant];
+        console.log(`for comparison, measurement only, (a) ${VARIANT_LABELS[variant]}: median ${seconds(median(times))}, ratio to (b) ${(median(times) / b).toFixed(2)}  [${times.map(seconds).join(" ")}]`);
+    }
     console.log(`for comparison, (a) as before: index.ts through ts-node, transpile-only, swc: median ${seconds(median(transpiled))}  [${transpiled.map(seconds).join(" ")}]`);
     console.log(`for comparison, (a) type-checked by ts-node (Pulumi's default for TypeScript): median ${seconds(median(typeChecked))}  [${typeChecked.map(seconds).join(" ")}]`);
     const ownMs = median(buildCheck) + median(plan);

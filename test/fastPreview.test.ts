@@ -7,7 +7,7 @@ import { UserInputError } from "../components/config/errors";
 import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
 import { draft06Ajv } from "../components/rules/draft06Ajv";
 import { BUILD_DIR, bundleInputs, PROGRAM_ENTRY } from "../scripts/build";
-import { buildCompiledRun, CHART_TRANSFORMS, CompiledRun, withoutChartTransforms } from "../scripts/bench/harness";
+import { applySourceEdit, buildCompiledRun, CHART_TRANSFORM_REMOVED, CompiledRun, MeasurementVariant, PREREQUISITE_READS_REMOVED, SourceEdit } from "../scripts/bench/harness";
 import { launchLikePulumi, LaunchResult, PULUMI_RUNNER, pulumiRuntimeSettings } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
@@ -96,16 +96,24 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
             expect(preview.run!.outputs).to.deep.equal(JSON.parse(JSON.stringify(tested.outputs)));
         });
 
-        it("has a measurement-only variant for the bench that declares the same, only without the Chart's transform", () => {
-            const variant = launchLikePulumi(compiled.programWithoutTransform, homelabEngineConfig(), { typescript: false, mockEngine: compiled.mockEngine, printRun: true });
-            expect(variant.run!.resources).to.deep.equal(preview.run!.resources);
-            const source = fs.readFileSync(path.join(PROJECT_ROOT, "components", "falcoRelease.ts"), "utf8");
-            expect(withoutChartTransforms(source)).to.contain("transforms: []").and.not.contain(CHART_TRANSFORMS);
-            expect(fs.readFileSync(compiled.programWithoutTransform, "utf8")).to.not.match(/transforms: \[withoutServiceAccountToken\]/);
-            expect(fs.readFileSync(compiled.program, "utf8")).to.match(/transforms: \[withoutServiceAccountToken\]/);
-            // A source that no longer has the options (or has them twice) stops the bench instead of measuring the same program twice.
-            expect(() => withoutChartTransforms(source.replace(CHART_TRANSFORMS, "transforms: [other]"))).to.throw(/exactly once \(found 0\)/);
-            expect(() => withoutChartTransforms(`${source}\n${CHART_TRANSFORMS}`)).to.throw(/exactly once \(found 2\)/);
+        it("has measurement-only builds for the bench that declare the same, each less only its feature", () => {
+            const withoutEither = launchLikePulumi(compiled.variants.withoutReadsOrTransform, homelabEngineConfig(), { typescript: false, mockEngine: compiled.mockEngine, printRun: true });
+            expect(withoutEither.run!.resources).to.deep.equal(preview.run!.resources);
+            expect(preview.reads, "the program reads the CRDs and the event targets' Services").to.equal(4);
+            expect(withoutEither.reads).to.equal(0);
+            const bundleText = (file: string) => fs.readFileSync(file, "utf8");
+            const removed = { withoutTransform: [CHART_TRANSFORM_REMOVED], withoutReads: [PREREQUISITE_READS_REMOVED], withoutReadsOrTransform: [CHART_TRANSFORM_REMOVED, PREREQUISITE_READS_REMOVED] };
+            for (const edit of [CHART_TRANSFORM_REMOVED, PREREQUISITE_READS_REMOVED]) {
+                expect(bundleText(compiled.program)).to.contain(edit.from);
+                for (const [variant, edits] of Object.entries(removed) as [MeasurementVariant, SourceEdit[]][]) {
+                    expect(bundleText(compiled.variants[variant]).includes(edit.from), `${variant}: ${edit.from}`).to.equal(!edits.includes(edit));
+                }
+            }
+            // A source that no longer has the text (or has it twice) stops the bench instead of measuring the same program twice.
+            const source = fs.readFileSync(path.join(PROJECT_ROOT, CHART_TRANSFORM_REMOVED.file), "utf8");
+            expect(applySourceEdit(source, CHART_TRANSFORM_REMOVED)).to.contain(CHART_TRANSFORM_REMOVED.to).and.not.contain(CHART_TRANSFORM_REMOVED.from);
+            expect(() => applySourceEdit(source.replace(CHART_TRANSFORM_REMOVED.from, "transforms: [other]"), CHART_TRANSFORM_REMOVED)).to.throw(/exactly once \(found 0\)/);
+            expect(() => applySourceEdit(`${source}\n${CHART_TRANSFORM_REMOVED.from}`, CHART_TRANSFORM_REMOVED)).to.throw(/exactly once \(found 2\)/);
         });
 
         it("has a measurement-only entry for the bench that times the program's own work, planStack, in the same kind of process", () => {

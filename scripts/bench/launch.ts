@@ -19,6 +19,8 @@ export interface LaunchResult {
     /** Wall time from spawn to exit, node start-up included. */
     ms: number;
     resources: number;
+    /** Reads of existing cluster objects (`Resource.get`), which are not registrations. */
+    reads: number;
     /** Whether ts-node was loaded (Pulumi registers it only for `typescript: true`). */
     tsNode: boolean;
     sdks: string[];

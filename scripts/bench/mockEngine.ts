@@ -7,7 +7,7 @@
  * that nothing here loads TypeScript tooling the real run would not.
  *
  * Started by scripts/bench/launch.ts; configuration comes as the engine gives it (PULUMI_CONFIG).
- * When the process exits it prints one JSON line: resources registered, whether ts-node was
+ * When the process exits it prints one JSON line: resources registered, reads, whether ts-node was
  * loaded, the @pulumi SDK packages loaded, the npm packages the program reaches, with
  * BENCH_COUNT_STACK_TRACES=1 the stack traces formatted, and with BENCH_PRINT_RUN=1 the
  * recorded resources and the stack outputs.
@@ -71,6 +71,14 @@ monitor.registerResourceOutputs = (req: any, callback: unknown) => {
     return registerResourceOutputs(req, callback);
 };
 
+// Reads (`Resource.get`) are not registrations, so the record leaves them out; counted, so that a test can see them.
+let reads = 0;
+const readResource = monitor.readResource.bind(monitor);
+monitor.readResource = (req: unknown, callback: unknown) => {
+    reads++;
+    return readResource(req, callback);
+};
+
 /**
  * npm packages that the program requires, directly or through other modules. Walked from the
  * program's module rather than read from require.cache, so that what Pulumi's runner and this
@@ -114,7 +122,7 @@ process.on("exit", (code) => {
     // stack-trace formatter it installs (source-map-support's; Node's own leaves it unset).
     const runner = process.argv[1];
     const sourceMappedStackTraces = typeof Error.prepareStackTrace === "function" && Object.keys(require.cache).some((id) => /[\\/]source-map-support[\\/]/.test(id));
-    const summary = { resources: recording.resources.length, tsNode, sdks: [...sdks].sort(), programPackages, runner, sourceMappedStackTraces, stackTraces };
+    const summary = { resources: recording.resources.length, reads, tsNode, sdks: [...sdks].sort(), programPackages, runner, sourceMappedStackTraces, stackTraces };
     const full = process.env.BENCH_PRINT_RUN === "1" ? { run: { resources: recording.resources, outputs: stackOutputs } } : {};
     // Synchronous: the process is exiting.
     fs.writeSync(1, JSON.stringify({ ...summary, ...full }) + "\n");
