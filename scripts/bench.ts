@@ -24,7 +24,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { launchLikePulumi, LaunchOptions, pulumiRuntimeSettings } from "./bench/launch";
 import type { StackTraceCount } from "./bench/mockEngine";
-import { buildCompiledRun, MeasurementVariant } from "./bench/harness";
+import { buildCompiledRun, MEASUREMENT_VARIANTS, MeasurementVariant } from "./bench/harness";
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { benchPolicyCheck, POLICY_CHECK_TARGET_MS, PolicyBenchResult } from "./bench-policy";
 import { CUSTOM_RULE_COUNTS, evaluateAndRender, Growth, GrowthPoint, measureGrowth, NODE_COUNTS } from "./bench/growth";
@@ -38,12 +38,6 @@ export function median(values: number[]): number {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** What each measurement-only build leaves out, and why that costs start-up time. */
-const VARIANT_LABELS: Record<MeasurementVariant, string> = {
-    withoutTransform: "without the Chart's transform (which makes @pulumi/pulumi start its gRPC callback server)",
-    withoutReads: "without the 4 reads of the cluster prerequisites",
-    withoutReadsOrTransform: "without the reads or the transform",
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 
 function parseArgs(argv: string[]): { rounds: number; suite: boolean } {
@@ -169,7 +163,7 @@ async function main(): Promise<void> {
     console.log(`for comparison, (b) with ${warm.resources} trivial resources instead of one: median ${seconds(median(sameCount))}  [${sameCount.map(seconds).join(" ")}]`);
     for (const variant of variantNames) {
         const times = variants[variant];
-        console.log(`for comparison, measurement only, (a) ${VARIANT_LABELS[variant]}: median ${seconds(median(times))}, ratio to (b) ${(median(times) / b).toFixed(2)}  [${times.map(seconds).join(" ")}]`);
+        console.log(`for comparison, measurement only, (a) without ${MEASUREMENT_VARIANTS[variant].leavesOut}: median ${seconds(median(times))}, ratio to (b) ${(median(times) / b).toFixed(2)}  [${times.map(seconds).join(" ")}]`);
     }
     console.log(`for comparison, (a) as before: index.ts through ts-node, transpile-only, swc: median ${seconds(median(transpiled))}  [${transpiled.map(seconds).join(" ")}]`);
     console.log(`for comparison, (a) type-checked by ts-node (Pulumi's default for TypeScript): median ${seconds(median(typeChecked))}  [${typeChecked.map(seconds).join(" ")}]`);

@@ -103,6 +103,7 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
             expect(withoutEither.reads).to.equal(0);
             const bundleText = (file: string) => fs.readFileSync(file, "utf8");
             const removed = { withoutTransform: [CHART_TRANSFORM_REMOVED], withoutReads: [PREREQUISITE_READS_REMOVED], withoutReadsOrTransform: [CHART_TRANSFORM_REMOVED, PREREQUISITE_READS_REMOVED] };
+            expect(Object.keys(compiled.variants)).to.have.members(Object.keys(removed));
             for (const edit of [CHART_TRANSFORM_REMOVED, PREREQUISITE_READS_REMOVED]) {
                 expect(bundleText(compiled.program)).to.contain(edit.from);
                 for (const [variant, edits] of Object.entries(removed) as [MeasurementVariant, SourceEdit[]][]) {

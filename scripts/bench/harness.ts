@@ -30,7 +30,7 @@ export async function buildCompiledRun(name: string): Promise<CompiledRun> {
     fs.mkdirSync(dir, { recursive: true });
     const { bundle } = await buildProgram(dir);
     const variants = {} as Record<MeasurementVariant, string>;
-    for (const [variant, edits] of Object.entries(MEASUREMENT_VARIANTS) as [MeasurementVariant, SourceEdit[]][]) {
+    for (const [variant, { edits }] of Object.entries(MEASUREMENT_VARIANTS) as [MeasurementVariant, { edits: SourceEdit[] }][]) {
         const variantDir = path.join(dir, variant);
         fs.mkdirSync(variantDir);
         variants[variant] = (await buildProgram(variantDir, undefined, [editedSources(edits)])).bundle;
@@ -63,10 +63,10 @@ export const PREREQUISITE_READS_REMOVED: SourceEdit = { file: "index.ts", from: 
  * falcosidekick's pods; the reads stop a preview on a cluster without the monitoring stack).
  */
 export const MEASUREMENT_VARIANTS = {
-    withoutTransform: [CHART_TRANSFORM_REMOVED],
-    withoutReads: [PREREQUISITE_READS_REMOVED],
-    withoutReadsOrTransform: [PREREQUISITE_READS_REMOVED, CHART_TRANSFORM_REMOVED],
-} satisfies Record<string, SourceEdit[]>;
+    withoutTransform: { leavesOut: "the Chart's transform (which makes @pulumi/pulumi start its gRPC callback server)", edits: [CHART_TRANSFORM_REMOVED] },
+    withoutReads: { leavesOut: "the 4 reads of the cluster prerequisites", edits: [PREREQUISITE_READS_REMOVED] },
+    withoutReadsOrTransform: { leavesOut: "the reads and the transform", edits: [PREREQUISITE_READS_REMOVED, CHART_TRANSFORM_REMOVED] },
+} satisfies Record<string, { leavesOut: string; edits: SourceEdit[] }>;
 export type MeasurementVariant = keyof typeof MEASUREMENT_VARIANTS;
 
 /**
