@@ -80,6 +80,15 @@ function manifestFileName(resource: RecordedResource): string {
 }
 
 /** Every file of the render, as relative path -> content. Pure, so tests can check it without a disk. */
+/**
+ * YAML for review: multi-line strings (rules files, the dashboard, falco.yaml fragments) stay literal
+ * blocks, line for line as the program made them, instead of being folded at 80 columns, so that a
+ * changed word shows as one changed line.
+ */
+export function reviewableYaml(value: unknown): string {
+    return YAML.stringify(value, { lineWidth: 0 });
+}
+
 export function renderFiles(run: ProgramRun, sizing?: FootprintSizing): Map<string, string> {
     const files = new Map<string, string>();
     files.set("resources.json", JSON.stringify(run.resources, null, 2) + "\n");
@@ -90,9 +99,9 @@ export function renderFiles(run: ProgramRun, sizing?: FootprintSizing): Map<stri
             if (files.has(name)) {
                 throw new Error(`internal error: two objects render to ${name}`);
             }
-            files.set(name, YAML.stringify(resource.inputs));
+            files.set(name, reviewableYaml(resource.inputs));
         } else if (resource.type === HELM_CHART_TYPE) {
-            files.set(path.posix.join("values", `${resource.name}.yaml`), YAML.stringify(resource.inputs.values ?? {}));
+            files.set(path.posix.join("values", `${resource.name}.yaml`), reviewableYaml(resource.inputs.values ?? {}));
         }
     }
     const falcoChart = run.resources.find((r) => r.type === HELM_CHART_TYPE && r.inputs.chart === FALCO_CHART.name);

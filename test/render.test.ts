@@ -36,6 +36,16 @@ describe("offline render", () => {
         expect(values.driver.kind).to.equal("modern_ebpf");
     });
 
+    it("keeps multi-line strings literal, line for line, so that a changed word is one changed line in review", () => {
+        const values = fs.readFileSync(path.join(outDir, "values", "falco.yaml"), "utf8");
+        const rulesFile = "10-homelab-detections.yaml";
+        const text = fs.readFileSync(path.join(PROJECT_ROOT, "rules", rulesFile), "utf8");
+        expect(YAML.parse(values).customRules[rulesFile], "the chart gets the file as it is").to.equal(text);
+        // Under customRules, a literal block indented by four spaces (blank lines stay empty), not folded at 80 columns.
+        const block = text.split("\n").map((line) => (line ? `    ${line}` : line)).join("\n");
+        expect(values).to.contain(`  ${rulesFile}: |\n${block}`);
+    });
+
     it("writes the secret placeholder for secret outputs only", () => {
         const outputs = JSON.parse(fs.readFileSync(path.join(outDir, "outputs.json"), "utf8"));
         const placeholders = Object.keys(outputs).filter((key) => JSON.stringify(outputs[key]).includes(SECRET_PLACEHOLDER));
