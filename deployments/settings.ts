@@ -190,7 +190,8 @@ export function preRunCommands(): string[] {
     return [
         // The lockfile, not a fresh resolution: the default install step is skipped for this.
         "npm ci --no-audit --no-fund",
-        // Pulumi runs bin/index.js (Pulumi.yaml main) and does not build it; the bundle refuses to run if stale.
+        // Pulumi runs bin/index.js (Pulumi.yaml main) and policies/bin/index.js (the pack's main) and builds
+        // neither; each bundle refuses to run if stale.
         "npm run build",
         `pulumi preview --non-interactive --stack "$PULUMI_CI_ORGANIZATION/$PULUMI_CI_PROJECT/$PULUMI_CI_STACK" --policy-pack ${POLICY_PACK_DIR}`,
     ];

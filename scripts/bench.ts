@@ -14,7 +14,8 @@
  * the stack traces each side has source-map-support format (counted in untimed runs);
  * (a) as it ran before the compiled entry (ts-node transpile-only with swc) and with
  * type-checking (what every preview paid at first); program evaluation and render size
- * at several node and rule counts; the policy checker on 1,000 objects; the full test suite's
+ * at several node and rule counts; the policy checker on 1,000 objects; the policy pack's start-up,
+ * compiled and type-checked as before; the full test suite's
  * wall time. The last line is `ratio: X.XX`, (a)/(b).
  *
  * Figures only; no test asserts on time.
@@ -28,6 +29,8 @@ import { buildCompiledRun, MEASUREMENT_VARIANTS, MeasurementVariant } from "./be
 import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { benchPolicyCheck, POLICY_CHECK_TARGET_MS, PolicyBenchResult } from "./bench-policy";
 import { CUSTOM_RULE_COUNTS, evaluateAndRender, Growth, GrowthPoint, measureGrowth, NODE_COUNTS } from "./bench/growth";
+import { startPolicyPack } from "./bench/policyPackProcess";
+import { buildProgram, POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY } from "./build";
 
 const PROGRAM_SOURCE = path.join(PROJECT_ROOT, "index.ts");
 const HOMELAB = path.join(PROJECT_ROOT, "Pulumi.homelab.yaml");
@@ -64,6 +67,40 @@ function policyFigure(rounds: number): string {
         times.push(last.milliseconds);
     }
     return `median ${seconds(median(times))} [${times.map(seconds).join(" ")}], ${last!.objects} objects, ${last!.violations} violations (target < ${seconds(POLICY_CHECK_TARGET_MS)})`;
+}
+
+/** Milliseconds until the pack serves, started as `pulumi preview --policy-pack` starts it, on `program` (relative to policies/). */
+async function policyPackStartMs(program: string): Promise<number> {
+    const { child, ms } = await startPolicyPack(program);
+    await new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill();
+    });
+    return ms;
+}
+
+/**
+ * The pack's start-up, which every `pulumi preview --policy-pack` pays: the compiled pack (built here with the
+ * build's function, beside where `npm run build` writes) against policies/index.ts, type-checked by the ts-node
+ * that run-policy-pack registers (how Pulumi ran the pack before it was compiled).
+ */
+async function policyPackStartFigure(rounds: number): Promise<string> {
+    const dir = path.join(POLICY_PACK_BUILD_DIR, "bench");
+    fs.rmSync(dir, { recursive: true, force: true });
+    await buildProgram(dir, POLICY_PACK_ENTRY);
+    const program = path.relative(path.dirname(POLICY_PACK_BUILD_DIR), path.join(dir, "index.js"));
+    await policyPackStartMs(program); // warm-up (file cache)
+    const compiled: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+        compiled.push(await policyPackStartMs(program));
+    }
+    const typeChecked: number[] = [];
+    for (let i = 0; i < Math.min(rounds, 3); i++) {
+        typeChecked.push(await policyPackStartMs("index.ts"));
+    }
+    const a = median(compiled);
+    const b = median(typeChecked);
+    return `compiled (${program}) median ${seconds(a)} [${compiled.map(seconds).join(" ")}]; index.ts type-checked, as before: median ${seconds(b)} [${typeChecked.map(seconds).join(" ")}]; ratio ${(a / b).toFixed(2)}`;
 }
 
 async function main(): Promise<void> {
@@ -147,6 +184,7 @@ async function main(): Promise<void> {
     );
 
     console.log(`\npolicy checker, 1,000 objects: ${policyFigure(rounds)}`);
+    console.log(`policy pack start-up, until it serves, as pulumi preview --policy-pack starts it: ${await policyPackStartFigure(rounds)}`);
 
     if (suite) {
         const started = process.hrtime.bigint();

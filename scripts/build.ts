@@ -1,10 +1,11 @@
 /**
  * `npm run build`: bundles the program into bin/index.js, the entry Pulumi runs
- * (Pulumi.yaml `main`, with `typescript: false`). esbuild strips the types and
- * joins the project's modules into one file; packages stay in node_modules.
+ * (Pulumi.yaml `main`, with `typescript: false`), and the policy pack into
+ * policies/bin/index.js (policies/package.json `main`). esbuild strips the types
+ * and joins the project's modules into one file; packages stay in node_modules.
  * Type-checking is `npm test`'s (tsc --noEmit), not the build's.
  *
- * Beside the bundle, bin/index.sources.json records a digest of every source it
+ * Beside each bundle, index.sources.json records a digest of every source it
  * was made from; the bundle refuses to run when one of them has changed since.
  */
 import * as esbuild from "esbuild";
@@ -16,6 +17,18 @@ import { PROJECT_ROOT, projectPath } from "../components/projectRoot";
 /** Where `npm run build` writes; Pulumi.yaml's `main` names the bundle in it. */
 export const BUILD_DIR = projectPath("bin");
 export const PROGRAM_ENTRY = "components/compiledEntry.ts";
+/**
+ * Pulumi's run-policy-pack always registers ts-node with type-checking, which costs seconds
+ * on every `pulumi preview --policy-pack`; ts-node leaves a JavaScript `main` alone.
+ */
+export const POLICY_PACK_BUILD_DIR = projectPath("policies", "bin");
+export const POLICY_PACK_ENTRY = "policies/compiledEntry.ts";
+
+/** What `npm run build` makes: each entry bundled into its folder's index.js. */
+export const BUILDS = [
+    { entry: PROGRAM_ENTRY, outDir: BUILD_DIR },
+    { entry: POLICY_PACK_ENTRY, outDir: POLICY_PACK_BUILD_DIR },
+] as const;
 
 /** Options shared by every bundle this project makes: Node 22, CommonJS, packages loaded from node_modules. */
 export const BUNDLE_OPTIONS: esbuild.BuildOptions = {
@@ -63,8 +76,12 @@ export async function buildProgram(outDir: string = BUILD_DIR, entry: string = P
 }
 
 if (require.main === module) {
-    buildProgram().then(
-        ({ bundle, manifest }) => console.log(`built ${path.relative(PROJECT_ROOT, bundle)} from ${Object.keys(manifest.sources).length} sources`),
+    (async () => {
+        for (const { entry, outDir } of BUILDS) {
+            const { bundle, manifest } = await buildProgram(outDir, entry);
+            console.log(`built ${path.relative(PROJECT_ROOT, bundle)} from ${Object.keys(manifest.sources).length} sources`);
+        }
+    })().catch(
         (err) => {
             console.error(err instanceof Error ? err.message : err);
             process.exit(1);

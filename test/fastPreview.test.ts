@@ -6,11 +6,12 @@ import { assertBuildCurrent, BUILD_MANIFEST_FILE, BuildManifest, readBuildManife
 import { UserInputError } from "../components/config/errors";
 import { FALCO_RULES_SCHEMA } from "../components/rules/schema";
 import { draft06Ajv } from "../components/rules/draft06Ajv";
-import { BUILD_DIR, bundleInputs, PROGRAM_ENTRY } from "../scripts/build";
+import { BUILD_DIR, BUILDS, bundleInputs, POLICY_PACK_ENTRY, PROGRAM_ENTRY } from "../scripts/build";
 import { applySourceEdit, buildCompiledRun, CHART_TRANSFORM_REMOVED, CompiledRun, MeasurementVariant, PREREQUISITE_READS_REMOVED, SourceEdit } from "../scripts/bench/harness";
 import { launchLikePulumi, LaunchResult, PULUMI_RUNNER, pulumiRuntimeSettings } from "../scripts/bench/launch";
 import { PROJECT_ROOT, runProgram } from "../scripts/mockRuntime";
 import { homelabEngineConfig } from "./support/configFixtures";
+import { TYPECHECK_ARGS } from "./support/typecheck";
 
 /** Compiler options as tsc resolves them, `extends` followed. */
 function resolvedOptions(configPath: string): ts.CompilerOptions {
@@ -47,28 +48,33 @@ describe("fast preview: Pulumi runs the compiled program, the tests type-check",
         expect(resolvedOptions(path.join(PROJECT_ROOT, "tsconfig.json")).noEmit, "tsconfig.json noEmit").to.equal(true);
     });
 
-    it("keeps full type-checking in the test command: tsc --noEmit on a tsconfig without noCheck", () => {
-        const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).scripts;
-        const tsc = /(?:^|&&\s*)tsc\s+([^&]*)/.exec(scripts.test);
-        expect(tsc, `npm test: ${scripts.test}`).to.not.equal(null);
-        const args = tsc![1].trim().split(/\s+/);
+    it("keeps full type-checking in the test command: tsc --noEmit on a tsconfig without noCheck, as one of the tests", () => {
+        const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+        expect(packageJson.scripts.test).to.equal("mocha");
+        // Mocha runs every test/**/*.test.ts, the type-check among them.
+        const mocharc = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, ".mocharc.json"), "utf8"));
+        expect(mocharc.spec).to.deep.equal(["test/**/*.test.ts"]);
+        expect(fs.readFileSync(path.join(PROJECT_ROOT, "test", "typecheck.test.ts"), "utf8")).to.contain("startTypecheck()");
+        const args: readonly string[] = TYPECHECK_ARGS;
         expect(args).to.include("--noEmit");
         expect(args).to.not.include("--noCheck");
-        const projectIndex = args.findIndex((a) => a === "-p" || a === "--project");
-        const checked = projectIndex >= 0 ? path.join(PROJECT_ROOT, args[projectIndex + 1]) : path.join(PROJECT_ROOT, "tsconfig.json");
+        const checked = path.join(PROJECT_ROOT, args[args.indexOf("-p") + 1]);
+        expect(checked).to.equal(path.join(PROJECT_ROOT, "tsconfig.json"));
         expect(resolvedOptions(checked).noCheck, `${checked} must not set noCheck`).to.not.equal(true);
     });
 
-    it("type-checks every file the bundle is made of", async () => {
+    it("type-checks every file the bundles are made of: the program's and the policy pack's", async () => {
         const checked = new Set(
             ts
                 .parseJsonConfigFileContent(ts.readConfigFile(path.join(PROJECT_ROOT, "tsconfig.json"), ts.sys.readFile).config, ts.sys, PROJECT_ROOT)
                 .fileNames.map((file) => path.relative(PROJECT_ROOT, file).split(path.sep).join("/")),
         );
-        const bundled = await bundleInputs(PROGRAM_ENTRY);
-        const typeScript = bundled.filter((file) => file.endsWith(".ts"));
-        expect(typeScript).to.include("index.ts");
-        expect(typeScript.filter((file) => !checked.has(file)), "bundled but not type-checked by npm test").to.deep.equal([]);
+        expect(BUILDS.map((build) => build.entry)).to.deep.equal([PROGRAM_ENTRY, POLICY_PACK_ENTRY]);
+        for (const { entry } of BUILDS) {
+            const typeScript = (await bundleInputs(entry)).filter((file) => file.endsWith(".ts"));
+            expect(typeScript).to.include(entry === PROGRAM_ENTRY ? "index.ts" : "policies/index.ts");
+            expect(typeScript.filter((file) => !checked.has(file)), `bundled into ${entry}'s build but not type-checked by npm test`).to.deep.equal([]);
+        }
     });
 
     describe("the compiled program, in a fresh process loaded as Pulumi loads it", function () {

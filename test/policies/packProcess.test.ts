@@ -1,13 +1,17 @@
 /**
  * The pack as `pulumi preview --policy-pack policies` runs it: Pulumi's own
  * run-policy-pack entry point in a fresh process, started in policies/ (ts-node
- * with type checking, the pack's package.json and tsconfig.json), then asked
- * over the analyzer gRPC protocol, as the engine does.
+ * registered with type checking, then the pack's package.json `main`: the bundle
+ * `npm run build` writes), then asked over the analyzer gRPC protocol, as the
+ * engine does.
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
-import { PROJECT_ROOT } from "../../scripts/mockRuntime";
+import { BUILD_MANIFEST_FILE, BuildManifest, sourceDigest } from "../../components/buildFreshness";
+import { buildProgram, POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY } from "../../scripts/build";
+import { POLICY_PACK_FOLDER, startPolicyPack } from "../../scripts/bench/policyPackProcess";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const grpc = require("@grpc/grpc-js");
@@ -15,24 +19,6 @@ const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-
-function startPack(): Promise<{ child: ChildProcess; port: number }> {
-    const entry = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1", "."], { cwd: path.join(PROJECT_ROOT, "policies"), stdio: ["ignore", "pipe", "pipe"] });
-    return new Promise((resolve, reject) => {
-        let stdout = "";
-        let stderr = "";
-        child.stdout!.on("data", (chunk) => {
-            stdout += chunk;
-            const match = /^(\d+)\s*$/m.exec(stdout);
-            if (match) {
-                resolve({ child, port: Number(match[1]) });
-            }
-        });
-        child.stderr!.on("data", (chunk) => (stderr += chunk));
-        child.on("exit", (code) => reject(new Error(`policy pack exited with ${code}:\n${stderr}`)));
-    });
-}
 
 function call<T>(client: any, method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => client[method](request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response))));
@@ -44,7 +30,9 @@ describe("the policy pack in a process of its own, as Pulumi runs it", function 
     let client: any;
 
     before(async () => {
-        const started = await startPack();
+        // What `npm run build` writes, where policies/package.json's `main` points.
+        await buildProgram(POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY);
+        const started = await startPolicyPack();
         child = started.child;
         client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
     });
@@ -84,5 +72,32 @@ describe("the policy pack in a process of its own, as Pulumi runs it", function 
         const refused = await analyze("2.5Gi");
         expect(refused).to.have.length(1);
         expect(refused[0]).to.match(/^k8scontainerlimits: [\s\S]*memory limit <2560Mi> is higher than the maximum allowed of <2Gi>/);
+    });
+
+    it("starts the compiled pack, which ts-node leaves alone, and refuses to start when a source changed since the build", async () => {
+        const main = JSON.parse(fs.readFileSync(path.join(POLICY_PACK_FOLDER, "package.json"), "utf8")).main;
+        expect(path.join(POLICY_PACK_FOLDER, main)).to.equal(path.join(POLICY_PACK_BUILD_DIR, "index.js"));
+        const manifestFile = path.join(POLICY_PACK_BUILD_DIR, BUILD_MANIFEST_FILE);
+        const current = fs.readFileSync(manifestFile, "utf8");
+        const manifest: BuildManifest = JSON.parse(current);
+        expect(Object.keys(manifest.sources)).to.include.members(["policies/index.ts", "policies/k8scontainerlimits.ts", "components/config/quantity.ts"]);
+        // As if a policy had been edited after the build.
+        manifest.sources["policies/k8scontainerlimits.ts"] = sourceDigest("an older k8scontainerlimits.ts");
+        fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+        try {
+            const refused = await startPolicyPack().then(
+                (started) => {
+                    started.child.kill();
+                    return "";
+                },
+                (err: Error) => err.message,
+            );
+            expect(refused).to.match(
+                /the compiled program is out of date:\n {2}- policies\/bin\/index\.js was built from older sources: policies\/k8scontainerlimits\.ts changed since; run `npm run build`/,
+            );
+            expect(refused, "no stack trace").to.not.match(/\n\s+at /);
+        } finally {
+            fs.writeFileSync(manifestFile, current);
+        }
     });
 });
