@@ -30,7 +30,7 @@ import { PROJECT_ROOT, resolveConfig } from "./mockRuntime";
 import { benchPolicyCheck, POLICY_CHECK_TARGET_MS, PolicyBenchResult } from "./bench-policy";
 import { CUSTOM_RULE_COUNTS, evaluateAndRender, Growth, GrowthPoint, measureGrowth, NODE_COUNTS } from "./bench/growth";
 import { startPolicyPack } from "./bench/policyPackProcess";
-import { buildProgram, POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY } from "./build";
+import { buildBundle, POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY } from "./build";
 
 const PROGRAM_SOURCE = path.join(PROJECT_ROOT, "index.ts");
 const HOMELAB = path.join(PROJECT_ROOT, "Pulumi.homelab.yaml");
@@ -87,7 +87,7 @@ async function policyPackStartMs(program: string): Promise<number> {
 async function policyPackStartFigure(rounds: number): Promise<string> {
     const dir = path.join(POLICY_PACK_BUILD_DIR, "bench");
     fs.rmSync(dir, { recursive: true, force: true });
-    await buildProgram(dir, POLICY_PACK_ENTRY);
+    await buildBundle(dir, POLICY_PACK_ENTRY);
     const program = path.relative(path.dirname(POLICY_PACK_BUILD_DIR), path.join(dir, "index.js"));
     await policyPackStartMs(program); // warm-up (file cache)
     const compiled: number[] = [];

@@ -67,7 +67,7 @@ export async function bundleInputs(entry: string = PROGRAM_ENTRY): Promise<strin
  * must be inside the project: the bundle finds the project folder by walking up.
  * `plugins` are for the bench's measurement-only variants; `npm run build` passes none.
  */
-export async function buildProgram(outDir: string = BUILD_DIR, entry: string = PROGRAM_ENTRY, plugins: esbuild.Plugin[] = []): Promise<BuildResult> {
+export async function buildBundle(outDir: string = BUILD_DIR, entry: string = PROGRAM_ENTRY, plugins: esbuild.Plugin[] = []): Promise<BuildResult> {
     const bundle = path.join(outDir, "index.js");
     const result = await esbuild.build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile: bundle, plugins });
     const manifest = manifestOf(result.metafile!);
@@ -78,7 +78,7 @@ export async function buildProgram(outDir: string = BUILD_DIR, entry: string = P
 if (require.main === module) {
     (async () => {
         for (const { entry, outDir } of BUILDS) {
-            const { bundle, manifest } = await buildProgram(outDir, entry);
+            const { bundle, manifest } = await buildBundle(outDir, entry);
             console.log(`built ${path.relative(PROJECT_ROOT, bundle)} from ${Object.keys(manifest.sources).length} sources`);
         }
     })().catch(

@@ -7,7 +7,7 @@
 import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
-import { BUNDLE_OPTIONS, buildProgram } from "../build";
+import { BUNDLE_OPTIONS, buildBundle } from "../build";
 import { projectPath } from "../../components/projectRoot";
 
 export interface CompiledRun {
@@ -28,12 +28,12 @@ export async function buildCompiledRun(name: string): Promise<CompiledRun> {
     const dir = projectPath("bin", name);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const { bundle } = await buildProgram(dir);
+    const { bundle } = await buildBundle(dir);
     const variants = {} as Record<MeasurementVariant, string>;
     for (const [variant, { edits }] of Object.entries(MEASUREMENT_VARIANTS) as [MeasurementVariant, { edits: SourceEdit[] }][]) {
         const variantDir = path.join(dir, variant);
         fs.mkdirSync(variantDir);
-        variants[variant] = (await buildProgram(variantDir, undefined, [editedSources(edits)])).bundle;
+        variants[variant] = (await buildBundle(variantDir, undefined, [editedSources(edits)])).bundle;
     }
     const baseline = path.join(dir, "baseline.js");
     const mockEngine = path.join(dir, "mockEngine.js");

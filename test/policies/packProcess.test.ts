@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { BUILD_MANIFEST_FILE, BuildManifest, sourceDigest } from "../../components/buildFreshness";
-import { buildProgram, POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY } from "../../scripts/build";
+import { buildBundle, POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY } from "../../scripts/build";
 import { POLICY_PACK_FOLDER, startPolicyPack } from "../../scripts/bench/policyPackProcess";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -31,7 +31,7 @@ describe("the policy pack in a process of its own, as Pulumi runs it", function 
 
     before(async () => {
         // What `npm run build` writes, where policies/package.json's `main` points.
-        await buildProgram(POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY);
+        await buildBundle(POLICY_PACK_BUILD_DIR, POLICY_PACK_ENTRY);
         const started = await startPolicyPack();
         child = started.child;
         client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
