@@ -25,7 +25,7 @@ export interface StartedPolicyPack {
  */
 export function startPolicyPack(program = "."): Promise<StartedPolicyPack> {
     const started = process.hrtime.bigint();
-    // As in the test before this module: an engine address nothing listens on; the analyzer serves without it.
+    // An engine address nothing listens on: the analyzer starts and answers without dialling it.
     const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:1", program], { cwd: POLICY_PACK_FOLDER, stdio: ["ignore", "pipe", "pipe"] });
     return new Promise((resolve, reject) => {
         let stdout = "";
